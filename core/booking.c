@@ -1,0 +1,290 @@
+/* booking.c: the booking state machine. A reservation is held (attempt),
+ * then confirmed, released or left to expire; a confirmed one can be
+ * cancelled. Every operation validates everything before it changes
+ * anything, so a failure changes nothing. */
+#include <string.h>
+
+#include "civil.h"
+#include "core.h"
+
+static void touch(cs_reservation *res, int64_t now_ms) {
+    res->version++;
+    res->updated_ms = now_ms;
+}
+
+void booking_advance(cs_facility *f, int64_t now_ms) {
+    for (uint32_t i = 0; i < CS_RESERVATIONS_MAX; i++) {
+        cs_reservation *res = &f->reservations[i];
+        if (res->in_use && res->status == CS_HELD && res->hold_expiry_ms <= now_ms) {
+            res->status = CS_EXPIRED;
+            touch(res, now_ms);
+            cs_emit(f, CS_EVENT_SLOT_RELEASED, res->court, res->start_ms, res->end_ms);
+        }
+    }
+    reservation_forget_due(f, now_ms);
+    idempotency_forget_due(f, now_ms);
+}
+
+static void write_hold(cs_request *r, const char *reservation_id, int64_t hold_expiry_ms) {
+    json_writer *w = r->reply;
+    json_object_begin(w);
+    json_key(w, "success");
+    json_bool(w, true);
+    json_key(w, "reservationId");
+    json_string(w, reservation_id);
+    json_key(w, "holdExpiry");
+    cs_write_time(w, hold_expiry_ms);
+    json_object_end(w);
+}
+
+static void write_reservation_reply(cs_request *r, const cs_reservation *res) {
+    json_object_begin(r->reply);
+    json_key(r->reply, "success");
+    json_bool(r->reply, true);
+    json_key(r->reply, "reservation");
+    reservation_write(r->f, res, r->reply);
+    json_object_end(r->reply);
+}
+
+/* The attempt's arguments, validated. */
+typedef struct attempt_args {
+    char court_id[CS_ID_MAX + 1];
+    char member_id[CS_ID_MAX + 1];
+    char key[CS_ID_MAX + 1];
+    int64_t start_ms;
+    int64_t end_ms;
+    int64_t party_size;
+    int court;
+} attempt_args;
+
+static const char *const attempt_fields[] = {"facilityId", "courtId",         "startTime", "endTime",
+                                             "memberId",   "durationMinutes", "partySize", "idempotencyKey",
+                                             NULL};
+
+static cs_error read_attempt(cs_request *r, attempt_args *a) {
+    int64_t duration = 0;
+    bool has_start, has_end, has_duration, has_party;
+    cs_message *m = &r->f->message;
+    a->party_size = 1;
+    cs_error e = args_check_known(&r->args, attempt_fields);
+    if (e == CS_OK) e = facility_check_id(r);
+    if (e == CS_OK) e = args_id(&r->args, "courtId", true, a->court_id);
+    if (e == CS_OK) e = args_time(&r->args, "startTime", true, &a->start_ms, &has_start);
+    if (e == CS_OK) e = args_time(&r->args, "endTime", true, &a->end_ms, &has_end);
+    if (e == CS_OK) e = args_id(&r->args, "memberId", true, a->member_id);
+    if (e == CS_OK) e = args_int(&r->args, "durationMinutes", false, 1, 1440, &duration, &has_duration);
+    if (e == CS_OK) e = args_int(&r->args, "partySize", false, 1, CS_CAPACITY_MAX, &a->party_size, &has_party);
+    if (e == CS_OK) e = args_id(&r->args, "idempotencyKey", false, a->key);
+    if (e != CS_OK) return e;
+    if (a->end_ms <= a->start_ms) return cs_fail_field(m, "endTime", "must be after startTime");
+    if (has_duration && duration * CIVIL_MS_PER_MINUTE != a->end_ms - a->start_ms) {
+        return cs_fail_field(m, "durationMinutes", "must equal the minutes from startTime to endTime");
+    }
+    if (r->role == CS_ROLE_MEMBER && strcmp(r->actor_member_id, a->member_id) != 0) {
+        return cs_fail(m, CS_ERR_FORBIDDEN, "members can only book for themselves");
+    }
+    a->court = facility_court_index(&r->f->config, a->court_id);
+    if (a->court < 0) {
+        cs_message_start(m);
+        cs_message_text(m, "court ");
+        cs_message_text(m, a->court_id);
+        cs_message_text(m, " not found");
+        return CS_ERR_NOT_FOUND;
+    }
+    return CS_OK;
+}
+
+/* A retried attempt: the first answer again, if it asked for the same thing. */
+static cs_error replay_attempt(cs_request *r, const attempt_args *a, const cs_idempotency_key *k) {
+    if (k->court != a->court || k->start_ms != a->start_ms || k->end_ms != a->end_ms) {
+        return cs_fail(&r->f->message, CS_ERR_IDEMPOTENCY_KEY_REUSED,
+                       "this idempotencyKey was used for a different court or time");
+    }
+    write_hold(r, k->reservation_id, k->hold_expiry_ms);
+    return CS_OK;
+}
+
+static cs_error check_room(cs_request *r, const attempt_args *a) {
+    cs_facility *f = r->f;
+    const cs_court *court = &f->config.courts[a->court];
+    if (a->party_size > court->capacity) {
+        cs_fail_rule(&f->message, "party_size", "the court takes at most ");
+        cs_message_int(&f->message, court->capacity);
+        return CS_ERR_RULE_VIOLATION;
+    }
+    cs_error e = calendar_check_slot(&f->config, a->start_ms, a->end_ms, r->now_ms, &f->message);
+    if (e != CS_OK) return e;
+    uint32_t used = reservation_usage(f, (uint8_t)a->court, a->start_ms, a->end_ms, false, NULL);
+    if (used + (uint32_t)a->party_size > court->capacity) {
+        return cs_fail(&f->message, CS_ERR_SLOT_UNAVAILABLE, "the court is already taken for part of that time");
+    }
+    if (a->key[0] != '\0' && !idempotency_has_room(f)) {
+        return cs_fail(&f->message, CS_ERR_RATE_LIMITED, "too many idempotency keys in the last 24 hours");
+    }
+    if (r->new_id == NULL) return cs_fail_field(&f->message, "newId", "the host must supply a fresh id");
+    if (reservation_find(f, r->new_id) != NULL) return cs_fail_field(&f->message, "newId", "is already in use");
+    return CS_OK;
+}
+
+cs_error booking_attempt(cs_request *r) {
+    cs_facility *f = r->f;
+    attempt_args a;
+    cs_error e = read_attempt(r, &a);
+    if (e != CS_OK) return e;
+    if (a.key[0] != '\0') {
+        const cs_idempotency_key *k = idempotency_find(f, a.member_id, a.key);
+        if (k != NULL) return replay_attempt(r, &a, k);
+    }
+    e = check_room(r, &a);
+    if (e != CS_OK) return e;
+    cs_reservation *res = reservation_allocate(f);
+    if (res == NULL) {
+        return cs_fail(&f->message, CS_ERR_LIMIT_EXCEEDED, "the facility has too many live reservations");
+    }
+    *res = (cs_reservation){.in_use = true,
+                            .status = CS_HELD,
+                            .court = (uint8_t)a.court,
+                            .party_size = (uint16_t)a.party_size,
+                            .version = 1,
+                            .start_ms = a.start_ms,
+                            .end_ms = a.end_ms,
+                            .hold_expiry_ms = r->now_ms + f->config.hold_ttl_ms,
+                            .created_ms = r->now_ms,
+                            .updated_ms = r->now_ms};
+    memcpy(res->id, r->new_id, strlen(r->new_id) + 1);
+    memcpy(res->member_id, a.member_id, strlen(a.member_id) + 1);
+    f->reservation_count++;
+    cs_emit(f, CS_EVENT_SLOT_PENDING, res->court, res->start_ms, res->end_ms);
+    if (a.key[0] != '\0') idempotency_remember(f, a.member_id, a.key, res, r->now_ms);
+    write_hold(r, res->id, res->hold_expiry_ms);
+    return CS_OK;
+}
+
+/* Finds the reservation named by the arguments and checks the actor may act on it. */
+static cs_error find_own(cs_request *r, const char *const *fields, cs_reservation **found) {
+    char id[CS_ID_MAX + 1];
+    cs_message *m = &r->f->message;
+    cs_error e = args_check_known(&r->args, fields);
+    if (e == CS_OK) e = facility_check_id(r);
+    if (e == CS_OK) e = args_id(&r->args, "reservationId", true, id);
+    if (e != CS_OK) return e;
+    *found = reservation_find(r->f, id);
+    if (*found == NULL) {
+        cs_message_start(m);
+        cs_message_text(m, "reservation ");
+        cs_message_text(m, id);
+        cs_message_text(m, " not found");
+        return CS_ERR_NOT_FOUND;
+    }
+    if (!cs_is_staff(r) && strcmp(r->actor_member_id, (*found)->member_id) != 0) {
+        return cs_fail(m, CS_ERR_FORBIDDEN, "this reservation belongs to another member");
+    }
+    return CS_OK;
+}
+
+static const char *const confirm_fields[] = {"facilityId", "reservationId", "courtId", "startTime", NULL};
+
+/* confirm may repeat the court and start it expects; they must match. */
+static cs_error check_expected(cs_request *r, const cs_reservation *res) {
+    char court_id[CS_ID_MAX + 1];
+    int64_t start_ms;
+    bool has_start;
+    cs_error e = args_id(&r->args, "courtId", false, court_id);
+    if (e == CS_OK) e = args_time(&r->args, "startTime", false, &start_ms, &has_start);
+    if (e != CS_OK) return e;
+    if (court_id[0] != '\0' && strcmp(court_id, r->f->config.courts[res->court].id) != 0) {
+        return cs_fail_field(&r->f->message, "courtId", "does not match the reservation");
+    }
+    if (has_start && start_ms != res->start_ms) {
+        return cs_fail_field(&r->f->message, "startTime", "does not match the reservation");
+    }
+    return CS_OK;
+}
+
+static cs_error fail_hold_expired(cs_message *m, const cs_reservation *res) {
+    char when[CIVIL_RFC3339_MAX];
+    civil_format_rfc3339(res->hold_expiry_ms, when);
+    cs_message_start(m);
+    cs_message_text(m, "the hold expired at ");
+    cs_message_text(m, when);
+    return CS_ERR_HOLD_EXPIRED;
+}
+
+cs_error booking_confirm(cs_request *r) {
+    cs_reservation *res;
+    cs_error e = find_own(r, confirm_fields, &res);
+    if (e == CS_OK) e = check_expected(r, res);
+    if (e != CS_OK) return e;
+    switch (res->status) {
+    case CS_HELD:
+        CS_ASSERT(r->now_ms < res->hold_expiry_ms); /* booking_advance expired it otherwise */
+        res->status = CS_CONFIRMED;
+        touch(res, r->now_ms);
+        cs_emit(r->f, CS_EVENT_SLOT_RESERVED, res->court, res->start_ms, res->end_ms);
+        break;
+    case CS_CONFIRMED:
+        break;
+    case CS_EXPIRED:
+        return fail_hold_expired(&r->f->message, res);
+    default:
+        return cs_fail(&r->f->message, CS_ERR_INVALID_STATE, "the reservation was released or cancelled");
+    }
+    write_reservation_reply(r, res);
+    return CS_OK;
+}
+
+static const char *const release_fields[] = {"facilityId", "reservationId", NULL};
+
+cs_error booking_release(cs_request *r) {
+    cs_reservation *res;
+    cs_error e = find_own(r, release_fields, &res);
+    if (e != CS_OK) return e;
+    switch (res->status) {
+    case CS_HELD:
+        res->status = CS_RELEASED;
+        touch(res, r->now_ms);
+        cs_emit(r->f, CS_EVENT_SLOT_RELEASED, res->court, res->start_ms, res->end_ms);
+        break;
+    case CS_RELEASED:
+    case CS_EXPIRED:
+        break;
+    case CS_CONFIRMED:
+        return cs_fail(&r->f->message, CS_ERR_INVALID_STATE, "the reservation is confirmed: cancel it instead");
+    default:
+        return cs_fail(&r->f->message, CS_ERR_INVALID_STATE, "the reservation was cancelled");
+    }
+    write_reservation_reply(r, res);
+    return CS_OK;
+}
+
+static const char *const cancel_fields[] = {"facilityId", "reservationId", "reason", NULL};
+
+cs_error booking_cancel(cs_request *r) {
+    cs_reservation *res;
+    char reason[CS_REASON_MAX + 1];
+    cs_error e = find_own(r, cancel_fields, &res);
+    if (e == CS_OK) e = args_text(&r->args, "reason", false, CS_REASON_MAX, reason);
+    if (e != CS_OK) return e;
+    switch (res->status) {
+    case CS_HELD:
+    case CS_CONFIRMED:
+        res->status = CS_CANCELLED;
+        touch(res, r->now_ms);
+        cs_emit(r->f, CS_EVENT_SLOT_RELEASED, res->court, res->start_ms, res->end_ms);
+        break;
+    case CS_CANCELLED:
+        break;
+    default:
+        return cs_fail(&r->f->message, CS_ERR_INVALID_STATE, "the hold already ended: nothing to cancel");
+    }
+    write_reservation_reply(r, res);
+    return CS_OK;
+}
+
+cs_error booking_get(cs_request *r) {
+    cs_reservation *res;
+    cs_error e = find_own(r, release_fields, &res);
+    if (e != CS_OK) return e;
+    write_reservation_reply(r, res);
+    return CS_OK;
+}

@@ -1,0 +1,254 @@
+/* command.c: the core's one entry point. Parses the command envelope,
+ * advances the facility to `now`, runs the operation and writes the output
+ * (status, changed, seq, deadline, reply, broadcasts, effects). */
+#include <string.h>
+
+#include "civil.h"
+#include "core.h"
+
+void cs_facility_init(cs_facility *f) { memset(f, 0, sizeof *f); }
+
+void cs_write_time(json_writer *w, int64_t ms) {
+    char text[CIVIL_RFC3339_MAX];
+    size_t len = civil_format_rfc3339(ms, text);
+    json_string_n(w, text, len);
+}
+
+static cs_error op_facility(cs_request *r) {
+    static const char *const fields[] = {"facilityId", NULL};
+    cs_error e = args_check_known(&r->args, fields);
+    if (e == CS_OK) e = facility_check_id(r);
+    return e == CS_OK ? facility_describe(r) : e;
+}
+
+static cs_error op_configure(cs_request *r) {
+    if (!cs_is_staff(r)) return cs_fail(&r->f->message, CS_ERR_FORBIDDEN, "only staff can configure a facility");
+    return facility_configure(r);
+}
+
+static cs_error op_tick(cs_request *r) {
+    static const char *const fields[] = {NULL};
+    cs_error e = args_check_known(&r->args, fields);
+    if (e != CS_OK) return e;
+    json_object_begin(r->reply);
+    json_key(r->reply, "success");
+    json_bool(r->reply, true);
+    json_key(r->reply, "seq");
+    json_int(r->reply, (int64_t)r->f->seq);
+    json_object_end(r->reply);
+    return CS_OK;
+}
+
+/* Traps on purpose, so hosts can test that a trap never bricks a facility.
+ * Hosts only send it in development. */
+static cs_error op_debug_trap(cs_request *r) {
+    (void)r;
+    __builtin_trap();
+}
+
+typedef cs_error (*cs_operation)(cs_request *r);
+
+static const struct {
+    const char *name;
+    cs_operation run;
+} operations[] = {
+    {"configure", op_configure},     {"facility", op_facility},      {"attempt", booking_attempt},
+    {"confirm", booking_confirm},    {"release", booking_release},   {"cancel", booking_cancel},
+    {"get", booking_get},            {"availability", availability_day}, {"tick", op_tick},
+    {"debug_trap", op_debug_trap},
+};
+
+static const char *const envelope_fields[] = {"op", "now", "newId", "actor", "params", "args", NULL};
+
+static cs_error read_actor(cs_request *r, uint32_t node) {
+    static const char *const fields[] = {"memberId", "role", NULL};
+    static const char *const roles[] = {[CS_ROLE_MEMBER] = "member", [CS_ROLE_STAFF] = "staff", [CS_ROLE_ADMIN] = "admin"};
+    if (json_at(r->args.doc, node)->type != JSON_OBJECT) return cs_fail_field(&r->f->message, "actor", "must be an object");
+    cs_args a = {.doc = r->args.doc, .args = node, .params = 0, .message = &r->f->message};
+    uint32_t role;
+    cs_error e = args_check_known(&a, fields);
+    if (e == CS_OK) e = args_id(&a, "memberId", false, r->actor_member_id);
+    if (e == CS_OK) e = args_find(&a, "role", &role);
+    if (e != CS_OK) return e;
+    for (uint8_t i = CS_ROLE_MEMBER; role != 0 && i <= CS_ROLE_ADMIN; i++) {
+        if (json_at(a.doc, role)->type == JSON_STRING && strcmp(json_text(a.doc, role), roles[i]) == 0) r->role = i;
+    }
+    if (r->role == CS_ROLE_HOST) return cs_fail_field(&r->f->message, "actor", "role must be member, staff or admin");
+    if (r->role == CS_ROLE_MEMBER && r->actor_member_id[0] == '\0') {
+        return cs_fail_field(&r->f->message, "actor", "a member must have a memberId");
+    }
+    return CS_OK;
+}
+
+/* `args` must close the envelope: a client's body spliced in as args can
+ * then add nothing to the envelope (and a repeated key is a parse error). */
+static bool args_is_last(const json_doc *doc, uint32_t args) { return json_at(doc, args)->next == 0; }
+
+static cs_error read_envelope(cs_request *r, cs_operation *run) {
+    const json_doc *doc = r->args.doc;
+    cs_message *m = &r->f->message;
+    if (json_at(doc, 0)->type != JSON_OBJECT) return cs_fail_field(m, "command", "must be an object");
+    cs_args envelope = {.doc = doc, .args = 0, .params = 0, .message = m};
+    uint32_t op, now, new_id, actor, params, args;
+    cs_error e = args_check_known(&envelope, envelope_fields);
+    if (e != CS_OK) return e;
+    op = json_object_get(doc, 0, "op");
+    now = json_object_get(doc, 0, "now");
+    new_id = json_object_get(doc, 0, "newId");
+    actor = json_object_get(doc, 0, "actor");
+    params = json_object_get(doc, 0, "params");
+    args = json_object_get(doc, 0, "args");
+    if (args == 0 || json_at(doc, args)->type != JSON_OBJECT) return cs_fail_field(m, "args", "must be an object");
+    if (!args_is_last(doc, args)) return cs_fail_field(m, "args", "must be the envelope's last field");
+    if (params != 0 && json_at(doc, params)->type != JSON_OBJECT) return cs_fail_field(m, "params", "must be an object");
+    r->args.args = args;
+    r->args.params = params;
+
+    const json_node *n = now != 0 ? json_at(doc, now) : NULL;
+    if (n == NULL || n->type != JSON_NUMBER || !n->is_integer || n->integer < CIVIL_MS_MIN || n->integer > CIVIL_MS_MAX) {
+        return cs_fail_field(m, "now", "must be an integer number of ms since 1970");
+    }
+    r->now_ms = n->integer > r->f->now_ms ? n->integer : r->f->now_ms;
+    if (new_id != 0) {
+        n = json_at(doc, new_id);
+        if (n->type != JSON_STRING || !args_is_id(json_text(doc, new_id), n->str_len, CS_ID_MAX, true)) {
+            return cs_fail_field(m, "newId", "must be an id");
+        }
+        r->new_id = json_text(doc, new_id);
+    }
+    if (actor != 0) {
+        e = read_actor(r, actor);
+        if (e != CS_OK) return e;
+    }
+    *run = NULL;
+    for (uint32_t i = 0; op != 0 && i < sizeof operations / sizeof operations[0]; i++) {
+        if (json_at(doc, op)->type == JSON_STRING && strcmp(json_text(doc, op), operations[i].name) == 0) {
+            *run = operations[i].run;
+        }
+    }
+    if (*run == NULL) return cs_fail_field(m, "op", "is not a known operation");
+    return CS_OK;
+}
+
+static void write_error(json_writer *w, cs_error error, const cs_message *m) {
+    json_object_begin(w);
+    if (error != CS_ERR_NOT_MODIFIED) {
+        json_key(w, "success");
+        json_bool(w, false);
+        json_key(w, "error");
+        json_string(w, cs_error_code(error));
+        json_key(w, "message");
+        json_string_n(w, m->text, m->len);
+        if (m->field != NULL) {
+            json_key(w, "field");
+            json_string(w, m->field);
+        }
+        if (m->rule != NULL) {
+            json_key(w, "rule");
+            json_string(w, m->rule);
+        }
+    }
+    json_object_end(w);
+}
+
+static const char *const event_names[] = {
+    [CS_EVENT_SLOT_PENDING] = "slot_pending",
+    [CS_EVENT_SLOT_RESERVED] = "slot_reserved",
+    [CS_EVENT_SLOT_RELEASED] = "slot_released",
+    [CS_EVENT_FACILITY_UPDATED] = "facility_updated",
+};
+
+static void write_broadcasts(json_writer *w, const cs_facility *f) {
+    json_array_begin(w);
+    for (uint32_t i = 0; i < f->event_count; i++) {
+        const cs_event *event = &f->events[i];
+        json_object_begin(w);
+        json_key(w, "type");
+        json_string(w, event_names[event->type]);
+        json_key(w, "seq");
+        json_int(w, (int64_t)event->seq);
+        if (event->type != CS_EVENT_FACILITY_UPDATED) {
+            json_key(w, "courtId");
+            json_string(w, f->config.courts[event->court].id);
+            json_key(w, "startTime");
+            cs_write_time(w, event->start_ms);
+            json_key(w, "endTime");
+            cs_write_time(w, event->end_ms);
+        }
+        json_object_end(w);
+    }
+    json_array_end(w);
+}
+
+static size_t append(uint8_t *out, size_t len, size_t cap, const char *text) {
+    size_t n = strlen(text);
+    CS_ASSERT(len + n <= cap);
+    memcpy(out + len, text, n);
+    return len + n;
+}
+
+enum { HEADER_MAX = 128 };
+
+/* The output is written as: header, reply, broadcasts, effects. The reply
+ * is written first (at HEADER_MAX) because the header depends on what the
+ * operation did; the header then goes in front of it. */
+static size_t write_output(cs_facility *f, cs_error error, json_writer *reply, uint8_t *out, size_t cap) {
+    CS_ASSERT(!reply->overflow);
+    int64_t deadline = idempotency_next_deadline(f, reservation_next_deadline(f, -1));
+    uint8_t header[HEADER_MAX];
+    json_writer h;
+    json_writer_init(&h, header, sizeof header);
+    json_object_begin(&h);
+    json_key(&h, "status");
+    json_int(&h, cs_error_status(error));
+    json_key(&h, "changed");
+    json_bool(&h, f->changed);
+    json_key(&h, "seq");
+    json_int(&h, (int64_t)f->seq);
+    json_key(&h, "deadline");
+    if (deadline < 0) json_null(&h);
+    else json_int(&h, deadline);
+    CS_ASSERT(!h.overflow && h.len + 10 <= HEADER_MAX);
+    size_t len = append(header, h.len, sizeof header, ",\"reply\":");
+    memmove(out + len, out + HEADER_MAX, reply->len);
+    memcpy(out, header, len);
+    len += reply->len;
+
+    len = append(out, len, cap, ",\"broadcasts\":");
+    json_writer tail;
+    json_writer_init(&tail, out + len, cap - len);
+    write_broadcasts(&tail, f);
+    CS_ASSERT(!tail.overflow);
+    len += tail.len;
+    return append(out, len, cap, ",\"effects\":[]}");
+}
+
+size_t cs_execute(cs_facility *f, const uint8_t *input, size_t length, uint8_t *out, size_t cap) {
+    CS_ASSERT(cap >= CS_OUTPUT_MAX);
+    f->changed = false;
+    f->event_count = 0;
+    cs_message_start(&f->message);
+    json_writer reply;
+    json_writer_init(&reply, out + HEADER_MAX, cap - HEADER_MAX);
+    cs_request r = {.f = f, .args = {.doc = &f->doc, .message = &f->message}, .reply = &reply};
+
+    cs_error error = CS_OK;
+    cs_operation run = NULL;
+    if (length > CS_INPUT_MAX) {
+        error = cs_fail(&f->message, CS_ERR_PAYLOAD_TOO_LARGE, "the command is larger than 65536 bytes");
+    } else if (json_parse(&f->doc, input, length) != JSON_OK) {
+        error = cs_fail(&f->message, CS_ERR_INVALID_JSON, f->doc.error_message);
+    } else {
+        error = read_envelope(&r, &run);
+    }
+    if (error == CS_OK) {
+        booking_advance(f, r.now_ms);
+        error = run(&r);
+    }
+    if (error != CS_OK) {
+        json_writer_init(&reply, out + HEADER_MAX, cap - HEADER_MAX);
+        write_error(&reply, error, &f->message);
+    }
+    if (f->changed) f->now_ms = r.now_ms;
+    return write_output(f, error, &reply, out, cap);
+}

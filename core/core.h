@@ -1,0 +1,110 @@
+/* core.h: what the core's modules share internally: the running request,
+ * the assertion macro, broadcasting, and each module's entry points. Not
+ * part of the public interface (that is courtside.h). */
+#ifndef CS_CORE_H
+#define CS_CORE_H
+
+#include "args.h"
+#include "courtside.h"
+
+/* Invariants are checked in every build; a broken one traps, and the host
+ * rebuilds the instance from its log. */
+#define CS_ASSERT(condition)                   \
+    do {                                       \
+        if (!(condition)) __builtin_trap();    \
+    } while (0)
+
+typedef enum cs_role {
+    CS_ROLE_HOST = 0, /* no actor: a trusted host call */
+    CS_ROLE_MEMBER,
+    CS_ROLE_STAFF,
+    CS_ROLE_ADMIN,
+} cs_role;
+
+/* The command being run. */
+typedef struct cs_request {
+    cs_facility *f;
+    cs_args args;
+    int64_t now_ms;
+    const char *new_id;            /* NULL when the command has none */
+    uint8_t role;                  /* cs_role */
+    char actor_member_id[CS_ID_MAX + 1];
+    json_writer *reply;            /* the reply body, written on success */
+} cs_request;
+
+/* Records a visible change: bumps seq and queues the broadcast. */
+static inline void cs_emit(cs_facility *f, cs_event_type type, uint8_t court, int64_t start_ms,
+                           int64_t end_ms) {
+    CS_ASSERT(f->event_count < CS_EVENTS_MAX);
+    f->seq++;
+    f->changed = true;
+    f->events[f->event_count++] = (cs_event){
+        .type = (uint8_t)type, .court = court, .seq = f->seq, .start_ms = start_ms, .end_ms = end_ms};
+}
+
+/* Staff and admins act on any reservation; members on their own. */
+static inline bool cs_is_staff(const cs_request *r) {
+    return r->role == CS_ROLE_HOST || r->role == CS_ROLE_STAFF || r->role == CS_ROLE_ADMIN;
+}
+
+/* facility.c: configuration. */
+cs_error facility_configure(cs_request *r);
+cs_error facility_describe(cs_request *r);
+/* Checks the facilityId argument names this (configured) facility. */
+cs_error facility_check_id(cs_request *r);
+/* The index of the court with this id, or -1. */
+int facility_court_index(const cs_config *c, const char *court_id);
+
+/* calendar.c: the facility's local calendar. */
+/* The UTC bounds of opening range `i` of the local day `local_day` (days since 1970). */
+void calendar_range_utc(const cs_config *c, int64_t local_day, uint32_t i, int64_t *open_ms, int64_t *close_ms);
+uint32_t calendar_range_count(const cs_config *c, int64_t local_day);
+/* The club's rules for a slot: not past, on the grid, an allowed duration, within opening hours. */
+cs_error calendar_check_slot(const cs_config *c, int64_t start_ms, int64_t end_ms, int64_t now_ms, cs_message *m);
+
+/* reservation.c: the table of reservations. */
+cs_reservation *reservation_find(cs_facility *f, const char *id);
+/* A free row, forgetting the oldest ended reservation if the table is full; NULL if none can go. */
+cs_reservation *reservation_allocate(cs_facility *f);
+bool reservation_is_live(const cs_reservation *r);
+/* Fills `rows` with the indices of live reservations on `court` that overlap
+ * [start, end), except `except`, in index order; returns how many. */
+uint32_t reservation_overlapping(const cs_facility *f, uint8_t court, int64_t start_ms, int64_t end_ms,
+                                 const cs_reservation *except, uint32_t rows[CS_RESERVATIONS_MAX]);
+/* The most places the reservations in `rows` (or their confirmed ones) use
+ * at any instant of [start, end). */
+uint32_t reservation_peak(const cs_facility *f, const uint32_t *rows, uint32_t count, int64_t start_ms,
+                          int64_t end_ms, bool confirmed_only);
+/* The most places in use at any instant of [start, end) on `court`, by live
+ * reservations (or confirmed ones only), not counting `except`. */
+uint32_t reservation_usage(cs_facility *f, uint8_t court, int64_t start_ms, int64_t end_ms, bool confirmed_only,
+                           const cs_reservation *except);
+/* Forgets reservations whose time is over and recent history past its TTL. */
+void reservation_forget_due(cs_facility *f, int64_t now_ms);
+int64_t reservation_next_deadline(const cs_facility *f, int64_t deadline_ms);
+void reservation_write(const cs_facility *f, const cs_reservation *r, json_writer *w);
+
+/* idempotency.c: remembered attempt answers. */
+const cs_idempotency_key *idempotency_find(const cs_facility *f, const char *member_id, const char *key);
+/* False when the table is full of keys younger than 24 h. */
+bool idempotency_has_room(const cs_facility *f);
+void idempotency_remember(cs_facility *f, const char *member_id, const char *key, const cs_reservation *r,
+                          int64_t now_ms);
+void idempotency_forget_due(cs_facility *f, int64_t now_ms);
+int64_t idempotency_next_deadline(const cs_facility *f, int64_t deadline_ms);
+
+/* booking.c: the booking operations. */
+void booking_advance(cs_facility *f, int64_t now_ms);
+cs_error booking_attempt(cs_request *r);
+cs_error booking_confirm(cs_request *r);
+cs_error booking_release(cs_request *r);
+cs_error booking_cancel(cs_request *r);
+cs_error booking_get(cs_request *r);
+
+/* availability.c */
+cs_error availability_day(cs_request *r);
+
+/* Writes an instant as RFC 3339 text. */
+void cs_write_time(json_writer *w, int64_t ms);
+
+#endif

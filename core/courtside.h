@@ -1,0 +1,153 @@
+/* courtside.h: the booking core's public interface. One cs_facility holds
+ * the whole state of one facility; cs_execute runs one command (JSON bytes,
+ * see docs/PROTOCOL.md) against it and writes one output (JSON bytes). The
+ * core is deterministic: it reads no clock, draws no random numbers, does no
+ * I/O and keeps no state outside the cs_facility, so the same commands in
+ * the same order give the same bytes out on every platform.
+ *
+ * Every table has a fixed size (below); exceeding one is a clear error,
+ * never undefined behaviour. The struct is in this header so hosts can
+ * allocate it statically (the wasm ABI does); only the core touches its
+ * fields. */
+#ifndef CS_COURTSIDE_H
+#define CS_COURTSIDE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "errors.h"
+#include "json.h"
+#include "zone.h"
+
+enum {
+    CS_INPUT_MAX = JSON_INPUT_MAX,          /* bytes of one command */
+    CS_OUTPUT_MAX = 4 * 1024 * 1024,        /* bytes of one output: the largest day plus every hold expiring at once */
+    CS_ID_MAX = 64,                         /* bytes of an id: [A-Za-z0-9_-]{1,64} */
+    CS_FACILITY_ID_MAX = 40,                /* bytes of a facility id: [A-Za-z0-9-]{1,40} */
+    CS_NAME_MAX = 100,                      /* bytes of a display name (UTF-8) */
+    CS_REASON_MAX = 200,                    /* bytes of a cancellation reason */
+    CS_COURTS_MAX = 64,                     /* courts per facility */
+    CS_CAPACITY_MAX = 1000,                 /* places on one court */
+    CS_RANGES_PER_DAY_MAX = 4,              /* opening ranges per weekday */
+    CS_DURATIONS_MAX = 8,                   /* allowed durations */
+    CS_RESERVATIONS_MAX = 16384,            /* reservations in memory (live and recent history) */
+    CS_IDEMPOTENCY_KEYS_MAX = 8192,         /* idempotency keys remembered */
+    CS_EVENTS_MAX = CS_RESERVATIONS_MAX + 8, /* broadcasts one command can produce */
+    CS_GRID_MINUTES_MIN = 10,
+    CS_GRID_MINUTES_MAX = 240,
+    CS_HOLD_TTL_SECONDS_DEFAULT = 15,
+    CS_HOLD_TTL_SECONDS_MAX = 3600,
+};
+
+#define CS_IDEMPOTENCY_TTL_MS INT64_C(86400000) /* keys are remembered 24 h */
+#define CS_HISTORY_TTL_MS INT64_C(3600000)      /* ended holds and cancellations stay 1 h */
+
+typedef enum cs_status {
+    CS_HELD = 1,
+    CS_CONFIRMED,
+    CS_CANCELLED,
+    CS_RELEASED,
+    CS_EXPIRED,
+} cs_status;
+
+typedef struct cs_court {
+    char id[CS_ID_MAX + 1];
+    char name[CS_NAME_MAX + 1];
+    uint16_t capacity;          /* places sold at once on this court */
+} cs_court;
+
+typedef struct cs_range {
+    int16_t open_minute;        /* local minutes after midnight */
+    int16_t close_minute;       /* 1..1440, > open_minute */
+} cs_range;
+
+/* The facility's configuration. Zero-filled before being set, so two
+ * configurations compare equal with memcmp exactly when they are the same. */
+typedef struct cs_config {
+    bool configured;
+    char facility_id[CS_FACILITY_ID_MAX + 1];
+    char name[CS_NAME_MAX + 1];
+    char time_zone[ZONE_NAME_MAX];
+    char tz_rule[ZONE_RULE_TEXT_MAX + 1];
+    zone_rule zone;
+    uint8_t court_count;
+    cs_court courts[CS_COURTS_MAX];
+    uint8_t range_count[7];     /* per weekday, 0 = Sunday */
+    cs_range ranges[7][CS_RANGES_PER_DAY_MAX];
+    uint16_t grid_minutes;
+    uint8_t duration_count;
+    uint16_t durations_minutes[CS_DURATIONS_MAX]; /* strictly increasing */
+    uint32_t hold_ttl_ms;
+} cs_config;
+
+typedef struct cs_reservation {
+    bool in_use;                /* this row holds a reservation */
+    uint8_t status;             /* cs_status */
+    uint8_t court;              /* index into config.courts */
+    uint16_t party_size;        /* places it uses */
+    uint32_t version;           /* 1 on creation, +1 on each change */
+    int64_t start_ms;
+    int64_t end_ms;
+    int64_t hold_expiry_ms;     /* when a hold lapses (kept after confirm for the record) */
+    int64_t created_ms;
+    int64_t updated_ms;
+    char id[CS_ID_MAX + 1];
+    char member_id[CS_ID_MAX + 1];
+} cs_reservation;
+
+typedef struct cs_idempotency_key {
+    bool in_use;
+    uint8_t court;
+    int64_t created_ms;
+    int64_t start_ms;
+    int64_t end_ms;
+    int64_t hold_expiry_ms;     /* the first answer: reservation id and hold expiry */
+    char key[CS_ID_MAX + 1];
+    char member_id[CS_ID_MAX + 1];
+    char reservation_id[CS_ID_MAX + 1];
+} cs_idempotency_key;
+
+typedef enum cs_event_type {
+    CS_EVENT_SLOT_PENDING = 1,
+    CS_EVENT_SLOT_RESERVED,
+    CS_EVENT_SLOT_RELEASED,
+    CS_EVENT_FACILITY_UPDATED,
+} cs_event_type;
+
+/* A broadcast produced by the running command, in commit order. */
+typedef struct cs_event {
+    uint8_t type;               /* cs_event_type */
+    uint8_t court;
+    uint64_t seq;
+    int64_t start_ms;
+    int64_t end_ms;
+} cs_event;
+
+typedef struct cs_facility {
+    /* Durable state: a function of the commands applied so far. */
+    cs_config config;
+    uint64_t seq;               /* bumped once per visible change */
+    int64_t now_ms;             /* the latest `now` seen; time never goes back */
+    uint32_t reservation_count; /* rows in use */
+    cs_reservation reservations[CS_RESERVATIONS_MAX];
+    uint32_t idempotency_count;
+    cs_idempotency_key idempotency[CS_IDEMPOTENCY_KEYS_MAX];
+
+    /* Scratch for the running command; meaningless between commands. */
+    bool changed;
+    uint32_t rows[CS_RESERVATIONS_MAX]; /* reservation indices being looked at */
+    uint32_t event_count;
+    cs_event events[CS_EVENTS_MAX];
+    cs_message message;
+    json_doc doc;
+} cs_facility;
+
+/* Puts `f` in its initial state: no configuration, no reservations, seq 0. */
+void cs_facility_init(cs_facility *f);
+
+/* Runs one command. Writes the output (a JSON object, see docs/PROTOCOL.md)
+ * to `out` and returns its length; `cap` must be at least CS_OUTPUT_MAX. */
+size_t cs_execute(cs_facility *f, const uint8_t *input, size_t length, uint8_t *out, size_t cap);
+
+#endif

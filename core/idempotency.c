@@ -1,0 +1,60 @@
+/* idempotency.c: the answers to attempts that carried an idempotency key,
+ * remembered per member for CS_IDEMPOTENCY_TTL_MS so a retried request gets
+ * the first answer again and creates nothing. */
+#include <string.h>
+
+#include "core.h"
+
+const cs_idempotency_key *idempotency_find(const cs_facility *f, const char *member_id, const char *key) {
+    for (uint32_t i = 0; i < CS_IDEMPOTENCY_KEYS_MAX; i++) {
+        const cs_idempotency_key *k = &f->idempotency[i];
+        if (k->in_use && strcmp(k->key, key) == 0 && strcmp(k->member_id, member_id) == 0) return k;
+    }
+    return NULL;
+}
+
+/* Keys past their TTL were forgotten when the command advanced to `now`. */
+bool idempotency_has_room(const cs_facility *f) {
+    return f->idempotency_count < CS_IDEMPOTENCY_KEYS_MAX;
+}
+
+void idempotency_remember(cs_facility *f, const char *member_id, const char *key, const cs_reservation *r,
+                          int64_t now_ms) {
+    for (uint32_t i = 0; i < CS_IDEMPOTENCY_KEYS_MAX; i++) {
+        cs_idempotency_key *k = &f->idempotency[i];
+        if (k->in_use) continue;
+        *k = (cs_idempotency_key){.in_use = true,
+                                  .court = r->court,
+                                  .created_ms = now_ms,
+                                  .start_ms = r->start_ms,
+                                  .end_ms = r->end_ms,
+                                  .hold_expiry_ms = r->hold_expiry_ms};
+        memcpy(k->key, key, strlen(key) + 1);
+        memcpy(k->member_id, member_id, strlen(member_id) + 1);
+        memcpy(k->reservation_id, r->id, strlen(r->id) + 1);
+        f->idempotency_count++;
+        return;
+    }
+    CS_ASSERT(false); /* callers check idempotency_has_room first */
+}
+
+void idempotency_forget_due(cs_facility *f, int64_t now_ms) {
+    for (uint32_t i = 0; i < CS_IDEMPOTENCY_KEYS_MAX; i++) {
+        cs_idempotency_key *k = &f->idempotency[i];
+        if (k->in_use && k->created_ms + CS_IDEMPOTENCY_TTL_MS <= now_ms) {
+            memset(k, 0, sizeof *k);
+            f->idempotency_count--;
+            f->changed = true;
+        }
+    }
+}
+
+int64_t idempotency_next_deadline(const cs_facility *f, int64_t deadline_ms) {
+    for (uint32_t i = 0; i < CS_IDEMPOTENCY_KEYS_MAX; i++) {
+        const cs_idempotency_key *k = &f->idempotency[i];
+        if (!k->in_use) continue;
+        int64_t due = k->created_ms + CS_IDEMPOTENCY_TTL_MS;
+        if (deadline_ms < 0 || due < deadline_ms) deadline_ms = due;
+    }
+    return deadline_ms;
+}

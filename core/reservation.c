@@ -1,0 +1,143 @@
+/* reservation.c: the table of reservations in memory: lookup, allocation,
+ * how many places are in use over an interval, forgetting what has ended,
+ * and the reservation's JSON form. Rows are scanned in index order, so every
+ * result is independent of anything but the command history. */
+#include <string.h>
+
+#include "core.h"
+
+static const char *const status_names[] = {
+    [CS_HELD] = "held",         [CS_CONFIRMED] = "confirmed", [CS_CANCELLED] = "cancelled",
+    [CS_RELEASED] = "released", [CS_EXPIRED] = "expired",
+};
+
+bool reservation_is_live(const cs_reservation *r) { return r->status == CS_HELD || r->status == CS_CONFIRMED; }
+
+cs_reservation *reservation_find(cs_facility *f, const char *id) {
+    for (uint32_t i = 0; i < CS_RESERVATIONS_MAX; i++) {
+        if (f->reservations[i].in_use && strcmp(f->reservations[i].id, id) == 0) return &f->reservations[i];
+    }
+    return NULL;
+}
+
+static void forget(cs_facility *f, cs_reservation *r) {
+    CS_ASSERT(r->in_use && f->reservation_count > 0);
+    memset(r, 0, sizeof *r);
+    f->reservation_count--;
+}
+
+/* When an ended reservation leaves memory; live ones leave when their time is over. */
+static int64_t forget_at(const cs_reservation *r) {
+    if (reservation_is_live(r)) return r->end_ms;
+    int64_t history_end = r->updated_ms + CS_HISTORY_TTL_MS;
+    return history_end < r->end_ms ? history_end : r->end_ms;
+}
+
+cs_reservation *reservation_allocate(cs_facility *f) {
+    cs_reservation *oldest_ended = NULL;
+    for (uint32_t i = 0; i < CS_RESERVATIONS_MAX; i++) {
+        cs_reservation *r = &f->reservations[i];
+        if (!r->in_use) return r;
+        if (!reservation_is_live(r) && (oldest_ended == NULL || r->updated_ms < oldest_ended->updated_ms)) {
+            oldest_ended = r;
+        }
+    }
+    if (oldest_ended == NULL) return NULL;
+    forget(f, oldest_ended);
+    return oldest_ended;
+}
+
+uint32_t reservation_overlapping(const cs_facility *f, uint8_t court, int64_t start_ms, int64_t end_ms,
+                                 const cs_reservation *except, uint32_t rows[CS_RESERVATIONS_MAX]) {
+    uint32_t count = 0;
+    for (uint32_t i = 0; i < CS_RESERVATIONS_MAX; i++) {
+        const cs_reservation *r = &f->reservations[i];
+        if (!r->in_use || r == except || r->court != court || !reservation_is_live(r)) continue;
+        if (r->start_ms < end_ms && start_ms < r->end_ms) rows[count++] = i;
+    }
+    return count;
+}
+
+/* Places in use at instant t by the reservations in `rows`. */
+static uint32_t usage_at(const cs_facility *f, const uint32_t *rows, uint32_t count, int64_t t,
+                         bool confirmed_only) {
+    uint32_t used = 0;
+    for (uint32_t i = 0; i < count; i++) {
+        const cs_reservation *r = &f->reservations[rows[i]];
+        if (confirmed_only && r->status != CS_CONFIRMED) continue;
+        if (r->start_ms <= t && t < r->end_ms) used += r->party_size;
+    }
+    return used;
+}
+
+uint32_t reservation_peak(const cs_facility *f, const uint32_t *rows, uint32_t count, int64_t start_ms,
+                          int64_t end_ms, bool confirmed_only) {
+    /* Usage only rises where a reservation starts, so the maximum over
+     * [start, end) is at `start` or at a start inside the interval. */
+    uint32_t peak = usage_at(f, rows, count, start_ms, confirmed_only);
+    for (uint32_t i = 0; i < count; i++) {
+        int64_t t = f->reservations[rows[i]].start_ms;
+        if (t > start_ms && t < end_ms) {
+            uint32_t used = usage_at(f, rows, count, t, confirmed_only);
+            if (used > peak) peak = used;
+        }
+    }
+    return peak;
+}
+
+uint32_t reservation_usage(cs_facility *f, uint8_t court, int64_t start_ms, int64_t end_ms, bool confirmed_only,
+                           const cs_reservation *except) {
+    uint32_t count = reservation_overlapping(f, court, start_ms, end_ms, except, f->rows);
+    return reservation_peak(f, f->rows, count, start_ms, end_ms, confirmed_only);
+}
+
+void reservation_forget_due(cs_facility *f, int64_t now_ms) {
+    for (uint32_t i = 0; i < CS_RESERVATIONS_MAX; i++) {
+        cs_reservation *r = &f->reservations[i];
+        if (r->in_use && r->status != CS_HELD && forget_at(r) <= now_ms) {
+            forget(f, r);
+            f->changed = true;
+        }
+    }
+}
+
+int64_t reservation_next_deadline(const cs_facility *f, int64_t deadline_ms) {
+    for (uint32_t i = 0; i < CS_RESERVATIONS_MAX; i++) {
+        const cs_reservation *r = &f->reservations[i];
+        if (!r->in_use) continue;
+        int64_t due = r->status == CS_HELD ? r->hold_expiry_ms : forget_at(r);
+        if (deadline_ms < 0 || due < deadline_ms) deadline_ms = due;
+    }
+    return deadline_ms;
+}
+
+void reservation_write(const cs_facility *f, const cs_reservation *r, json_writer *w) {
+    json_object_begin(w);
+    json_key(w, "reservationId");
+    json_string(w, r->id);
+    json_key(w, "facilityId");
+    json_string(w, f->config.facility_id);
+    json_key(w, "courtId");
+    json_string(w, f->config.courts[r->court].id);
+    json_key(w, "memberId");
+    json_string(w, r->member_id);
+    json_key(w, "startTime");
+    cs_write_time(w, r->start_ms);
+    json_key(w, "endTime");
+    cs_write_time(w, r->end_ms);
+    json_key(w, "partySize");
+    json_int(w, r->party_size);
+    json_key(w, "status");
+    json_string(w, status_names[r->status]);
+    json_key(w, "version");
+    json_int(w, r->version);
+    if (r->status == CS_HELD) {
+        json_key(w, "holdExpiry");
+        cs_write_time(w, r->hold_expiry_ms);
+    }
+    json_key(w, "createdAt");
+    cs_write_time(w, r->created_ms);
+    json_key(w, "updatedAt");
+    cs_write_time(w, r->updated_ms);
+    json_object_end(w);
+}

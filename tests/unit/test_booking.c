@@ -1,0 +1,418 @@
+/* test_booking.c: the booking state machine through the core's one entry
+ * point: holds, confirm, release, cancel, expiry, capacity, idempotency,
+ * availability (including daylight-saving days), errors that change nothing,
+ * and replay of the changed commands rebuilding the same state. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "check.h"
+#include "courtside.h"
+
+/* 2026-12-01T00:00:00Z; the tests book days after it. */
+#define T0 INT64_C(1796083200000)
+#define MINUTE INT64_C(60000)
+
+static uint8_t output[CS_OUTPUT_MAX];
+static size_t output_len;
+static json_doc out_doc;
+
+/* Commands whose output said changed, for the replay test. */
+static char changed_log[512][2048];
+static int changed_count;
+
+/* Runs a command built from a printf format; parses the output into out_doc. */
+static void run(cs_facility *f, const char *format, ...) {
+    char command[8192];
+    va_list ap;
+    va_start(ap, format);
+    int n = vsnprintf(command, sizeof command, format, ap);
+    va_end(ap);
+    if (n < 0 || (size_t)n >= sizeof command) abort();
+    output_len = cs_execute(f, (const uint8_t *)command, (size_t)n, output, sizeof output);
+    if (json_parse(&out_doc, output, output_len) != JSON_OK) {
+        fprintf(stderr, "output is not JSON: %.*s\n", (int)output_len, output);
+        abort();
+    }
+    uint32_t changed = json_object_get(&out_doc, 0, "changed");
+    if (json_at(&out_doc, changed)->type == JSON_TRUE && changed_count < 512 && (size_t)n < 2048) {
+        memcpy(changed_log[changed_count++], command, (size_t)n + 1);
+    }
+}
+
+/* The node at a dotted path in the last output ("reply.reservation.status"), or 0. */
+static uint32_t at(const char *path) {
+    uint32_t node = 0;
+    char key[64];
+    while (*path != '\0') {
+        size_t n = strcspn(path, ".");
+        snprintf(key, sizeof key, "%.*s", (int)n, path);
+        node = json_object_get(&out_doc, node, key);
+        if (node == 0) return 0;
+        path += n + (path[n] == '.');
+    }
+    return node;
+}
+
+static int64_t number(const char *path) {
+    uint32_t node = at(path);
+    return node != 0 && json_at(&out_doc, node)->is_integer ? json_at(&out_doc, node)->integer : -1;
+}
+
+static const char *text(const char *path) {
+    uint32_t node = at(path);
+    return node != 0 && json_at(&out_doc, node)->type == JSON_STRING ? json_text(&out_doc, node) : "(absent)";
+}
+
+static bool changed(void) { return json_at(&out_doc, at("changed"))->type == JSON_TRUE; }
+
+static const char *config =
+    "{\"facilityId\":\"club\",\"name\":\"Club\",\"timeZone\":\"America/New_York\","
+    "\"courts\":[{\"courtId\":\"c1\",\"name\":\"Court 1\"},{\"courtId\":\"lane\",\"name\":\"Lane\",\"capacity\":2}],"
+    "\"openingHours\":{\"mon\":[\"06:00-22:00\"],\"tue\":[\"06:00-22:00\"],\"wed\":[\"06:00-22:00\"],"
+    "\"thu\":[\"06:00-22:00\"],\"fri\":[\"06:00-22:00\"],\"sat\":[\"00:00-24:00\"],\"sun\":[\"00:00-24:00\"]},"
+    "\"gridMinutes\":30,\"durationsMinutes\":[30,60,90,120]}";
+
+static void configure(cs_facility *f) {
+    cs_facility_init(f);
+    changed_count = 0;
+    run(f, "{\"op\":\"configure\",\"now\":%lld,\"args\":%s}", (long long)T0, config);
+    CHECK_INT(number("status"), 200);
+    CHECK_INT(number("reply.holdTtlSeconds"), 15);
+    CHECK_STR(text("reply.tzRule"), "EST5EDT,M3.2.0,M11.1.0");
+}
+
+/* Attempt by `member` on `court` from `start` (RFC 3339) for `minutes`. */
+static void attempt(cs_facility *f, int64_t now, const char *id, const char *member, const char *court,
+                    const char *start, const char *end) {
+    run(f,
+        "{\"op\":\"attempt\",\"now\":%lld,\"newId\":\"%s\",\"args\":{\"facilityId\":\"club\",\"courtId\":\"%s\","
+        "\"startTime\":\"%s\",\"endTime\":\"%s\",\"memberId\":\"%s\"}}",
+        (long long)now, id, court, start, end, member);
+}
+
+static void act(cs_facility *f, const char *op, int64_t now, const char *id, const char *actor) {
+    if (actor != NULL) {
+        run(f, "{\"op\":\"%s\",\"now\":%lld,\"actor\":%s,\"args\":{\"facilityId\":\"club\",\"reservationId\":\"%s\"}}", op,
+            (long long)now, actor, id);
+    } else {
+        run(f, "{\"op\":\"%s\",\"now\":%lld,\"args\":{\"facilityId\":\"club\",\"reservationId\":\"%s\"}}", op,
+            (long long)now, id);
+    }
+}
+
+/* Wed 2026-12-02, 18:00 New York = 23:00Z. */
+static void test_hold_confirm_and_overlap(cs_facility *f) {
+    configure(f);
+    attempt(f, T0, "r1", "m1", "c1", "2026-12-02T23:00:00Z", "2026-12-03T00:30:00Z");
+    CHECK_INT(number("status"), 200);
+    CHECK_STR(text("reply.reservationId"), "r1");
+    CHECK_STR(text("reply.holdExpiry"), "2026-12-01T00:00:15Z");
+    CHECK_INT(number("deadline"), T0 + 15000);
+    CHECK_INT(json_at(&out_doc, at("broadcasts"))->count, 1);
+
+    /* A 90-minute booking at 18:00 blocks an attempt at 18:30. */
+    attempt(f, T0 + 1, "r2", "m2", "c1", "2026-12-02T23:30:00Z", "2026-12-03T00:30:00Z");
+    CHECK_INT(number("status"), 409);
+    CHECK_STR(text("reply.error"), "slot_unavailable");
+    CHECK(!changed());
+    /* ...but not one that starts when it ends. */
+    attempt(f, T0 + 2, "r3", "m2", "c1", "2026-12-03T00:30:00Z", "2026-12-03T01:30:00Z");
+    CHECK_INT(number("status"), 200);
+
+    /* Only the holder or staff may confirm. */
+    act(f, "confirm", T0 + 3, "r1", "{\"memberId\":\"m2\",\"role\":\"member\"}");
+    CHECK_INT(number("status"), 403);
+    CHECK_STR(text("reply.error"), "forbidden");
+    act(f, "confirm", T0 + 4, "r1", "{\"memberId\":\"m1\",\"role\":\"member\"}");
+    CHECK_INT(number("status"), 200);
+    CHECK_STR(text("reply.reservation.status"), "confirmed");
+    CHECK_INT(number("reply.reservation.version"), 2);
+    CHECK_INT(json_at(&out_doc, at("broadcasts"))->count, 1);
+    int64_t seq = number("seq");
+    /* Confirming again returns it unchanged. */
+    act(f, "confirm", T0 + 5, "r1", NULL);
+    CHECK_INT(number("status"), 200);
+    CHECK_INT(number("reply.reservation.version"), 2);
+    CHECK_INT(number("seq"), seq);
+    CHECK(!changed());
+
+    /* Release frees a hold; a confirmed booking is cancelled, not released. */
+    act(f, "release", T0 + 6, "r1", NULL);
+    CHECK_INT(number("status"), 409);
+    CHECK_STR(text("reply.error"), "invalid_state");
+    act(f, "cancel", T0 + 7, "r1", NULL);
+    CHECK_STR(text("reply.reservation.status"), "cancelled");
+    CHECK_INT(number("seq"), seq + 1);
+    attempt(f, T0 + 8, "r4", "m2", "c1", "2026-12-02T23:30:00Z", "2026-12-03T00:30:00Z");
+    CHECK_INT(number("status"), 200);
+    act(f, "release", T0 + 9, "r4", NULL);
+    CHECK_STR(text("reply.reservation.status"), "released");
+    act(f, "release", T0 + 10, "r4", NULL);
+    CHECK_INT(number("status"), 200);
+    CHECK(!changed());
+}
+
+static void test_expiry_is_exact(cs_facility *f) {
+    configure(f);
+    attempt(f, T0, "a", "m1", "c1", "2026-12-02T23:00:00Z", "2026-12-03T00:00:00Z");
+    attempt(f, T0, "b", "m1", "c1", "2026-12-03T00:00:00Z", "2026-12-03T01:00:00Z");
+    act(f, "confirm", T0 + 14999, "a", NULL);
+    CHECK_INT(number("status"), 200);
+    act(f, "confirm", T0 + 15000, "b", NULL);
+    CHECK_INT(number("status"), 410);
+    CHECK_STR(text("reply.error"), "hold_expired");
+    CHECK_STR(text("reply.message"), "the hold expired at 2026-12-01T00:00:15Z");
+    CHECK(changed()); /* advancing to now expired the hold */
+    act(f, "get", T0 + 15001, "b", NULL);
+    CHECK_STR(text("reply.reservation.status"), "expired");
+    CHECK_STR(text("reply.reservation.updatedAt"), "2026-12-01T00:00:15Z");
+
+    /* tick expires holds and reports the next deadline. */
+    attempt(f, T0 + 20000, "c", "m1", "c1", "2026-12-03T00:00:00Z", "2026-12-03T01:00:00Z");
+    CHECK_INT(number("deadline"), T0 + 35000);
+    run(f, "{\"op\":\"tick\",\"now\":%lld,\"args\":{}}", (long long)(T0 + 35000));
+    CHECK_INT(number("status"), 200);
+    CHECK_INT(json_at(&out_doc, at("broadcasts"))->count, 1);
+    act(f, "get", T0 + 35001, "c", NULL);
+    CHECK_STR(text("reply.reservation.status"), "expired");
+    /* Time never goes back: a late `now` is treated as the latest seen. */
+    attempt(f, T0, "d", "m1", "c1", "2026-12-03T00:00:00Z", "2026-12-03T01:00:00Z");
+    CHECK_STR(text("reply.holdExpiry"), "2026-12-01T00:00:50Z");
+}
+
+static void test_capacity_and_party_size(cs_facility *f) {
+    configure(f);
+    attempt(f, T0, "x1", "m1", "lane", "2026-12-02T23:00:00Z", "2026-12-03T00:00:00Z");
+    attempt(f, T0, "x2", "m2", "lane", "2026-12-02T23:30:00Z", "2026-12-03T00:30:00Z");
+    CHECK_INT(number("status"), 200);
+    attempt(f, T0, "x3", "m3", "lane", "2026-12-02T23:30:00Z", "2026-12-03T00:00:00Z");
+    CHECK_INT(number("status"), 409);
+    run(f,
+        "{\"op\":\"attempt\",\"now\":%lld,\"newId\":\"x4\",\"args\":{\"facilityId\":\"club\",\"courtId\":\"lane\","
+        "\"startTime\":\"2026-12-03T00:00:00Z\",\"endTime\":\"2026-12-03T01:00:00Z\",\"memberId\":\"m4\",\"partySize\":2}}",
+        (long long)T0);
+    CHECK_INT(number("status"), 409); /* x2 still uses one place until 00:30 */
+    run(f,
+        "{\"op\":\"attempt\",\"now\":%lld,\"newId\":\"x5\",\"args\":{\"facilityId\":\"club\",\"courtId\":\"lane\","
+        "\"startTime\":\"2026-12-03T00:30:00Z\",\"endTime\":\"2026-12-03T01:30:00Z\",\"memberId\":\"m4\",\"partySize\":3}}",
+        (long long)T0);
+    CHECK_INT(number("status"), 409);
+    CHECK_STR(text("reply.rule"), "party_size");
+
+    run(f, "{\"op\":\"availability\",\"now\":%lld,\"args\":{\"facilityId\":\"club\",\"date\":\"2026-12-02\"}}",
+        (long long)T0);
+    CHECK_INT(number("status"), 200);
+    uint32_t lane = json_at(&out_doc, at("reply.courts"))->first;
+    lane = json_at(&out_doc, lane)->next;
+    uint32_t slots = json_object_get(&out_doc, lane, "slots");
+    CHECK_INT(json_at(&out_doc, slots)->count, 32); /* 06:00-22:00 */
+    uint32_t slot = json_at(&out_doc, slots)->first;
+    for (int i = 0; i < 30; i++) slot = json_at(&out_doc, slot)->next; /* 21:00 local = 02:00Z */
+    CHECK_STR(json_text(&out_doc, json_object_get(&out_doc, slot, "startTime")), "2026-12-03T02:00:00Z");
+    /* 18:00 (index 24) has one place left, 18:30 none: pending (holds). */
+    slot = json_at(&out_doc, slots)->first;
+    for (int i = 0; i < 24; i++) slot = json_at(&out_doc, slot)->next;
+    CHECK_STR(json_text(&out_doc, json_object_get(&out_doc, slot, "status")), "available");
+    CHECK_INT(json_at(&out_doc, json_object_get(&out_doc, slot, "remaining"))->integer, 1);
+    slot = json_at(&out_doc, slot)->next;
+    CHECK_STR(json_text(&out_doc, json_object_get(&out_doc, slot, "status")), "pending");
+    act(f, "confirm", T0 + 1, "x1", NULL);
+    act(f, "confirm", T0 + 1, "x2", NULL);
+    run(f, "{\"op\":\"availability\",\"now\":%lld,\"args\":{\"facilityId\":\"club\",\"date\":\"2026-12-02\"}}",
+        (long long)T0 + 2);
+    int64_t seq = number("seq");
+    lane = json_at(&out_doc, json_at(&out_doc, at("reply.courts"))->first)->next;
+    slot = json_at(&out_doc, json_object_get(&out_doc, lane, "slots"))->first;
+    for (int i = 0; i < 25; i++) slot = json_at(&out_doc, slot)->next;
+    CHECK_STR(json_text(&out_doc, json_object_get(&out_doc, slot, "status")), "reserved");
+    /* knownSeq equal to seq: 304 and nothing else. */
+    run(f,
+        "{\"op\":\"availability\",\"now\":%lld,\"args\":{\"facilityId\":\"club\",\"date\":\"2026-12-02\",\"knownSeq\":%lld}}",
+        (long long)T0 + 3, (long long)seq);
+    CHECK_INT(number("status"), 304);
+}
+
+/* Saturdays and Sundays are open 00:00-24:00, so the DST days show their real length. */
+static int slots_on(cs_facility *f, const char *date) {
+    run(f, "{\"op\":\"availability\",\"now\":%lld,\"args\":{\"facilityId\":\"club\",\"date\":\"%s\"}}",
+        (long long)T0, date);
+    uint32_t court = json_at(&out_doc, at("reply.courts"))->first;
+    return (int)json_at(&out_doc, json_object_get(&out_doc, court, "slots"))->count;
+}
+
+static void test_daylight_saving_days(cs_facility *f) {
+    configure(f);
+    /* Configure happened "now" = T0 (December 2026), so use 2027's DST days. */
+    CHECK_INT(slots_on(f, "2027-03-13"), 48);
+    CHECK_INT(slots_on(f, "2027-03-14"), 46); /* spring forward: 23 hours */
+    CHECK_INT(slots_on(f, "2027-11-07"), 50); /* fall back: 25 hours */
+    /* On the spring-forward day, 03:00 EDT follows 01:30 EST directly. */
+    slots_on(f, "2027-03-14");
+    uint32_t slot = json_at(&out_doc, json_object_get(&out_doc, json_at(&out_doc, at("reply.courts"))->first, "slots"))->first;
+    for (int i = 0; i < 3; i++) slot = json_at(&out_doc, slot)->next;
+    CHECK_STR(json_text(&out_doc, json_object_get(&out_doc, slot, "startTime")), "2027-03-14T06:30:00Z"); /* 01:30 EST */
+    slot = json_at(&out_doc, slot)->next;
+    CHECK_STR(json_text(&out_doc, json_object_get(&out_doc, slot, "startTime")), "2027-03-14T07:00:00Z"); /* 03:00 EDT */
+    /* Weekday opening at 06:00 local is 11:00Z in winter and 10:00Z in summer. */
+    attempt(f, T0, "w1", "m1", "c1", "2027-03-15T10:00:00Z", "2027-03-15T11:00:00Z");
+    CHECK_INT(number("status"), 200);
+    attempt(f, T0, "w2", "m1", "c1", "2027-03-12T10:00:00Z", "2027-03-12T11:00:00Z");
+    CHECK_INT(number("status"), 409);
+    CHECK_STR(text("reply.rule"), "opening_hours");
+    /* Durations are real time: 01:00 EDT to 01:00 EST on the fall-back day is one hour. */
+    attempt(f, T0, "w3", "m1", "c1", "2027-11-07T05:00:00Z", "2027-11-07T06:00:00Z");
+    CHECK_INT(number("status"), 200);
+}
+
+static void test_idempotency(cs_facility *f) {
+    configure(f);
+    const char *format =
+        "{\"op\":\"attempt\",\"now\":%lld,\"newId\":\"%s\",\"args\":{\"facilityId\":\"club\",\"courtId\":\"c1\","
+        "\"startTime\":\"%s\",\"endTime\":\"2026-12-03T00:00:00Z\",\"memberId\":\"m1\",\"idempotencyKey\":\"k-1\"}}";
+    run(f, format, (long long)T0, "first", "2026-12-02T23:00:00Z");
+    CHECK_INT(number("status"), 200);
+    int64_t seq = number("seq");
+    char first[256];
+    snprintf(first, sizeof first, "%.*s", (int)json_at(&out_doc, at("reply"))->length,
+             (const char *)output + json_at(&out_doc, at("reply"))->offset);
+    run(f, format, (long long)T0 + 100, "second", "2026-12-02T23:00:00Z");
+    CHECK_INT(number("status"), 200);
+    CHECK_STR(text("reply.reservationId"), "first");
+    CHECK_INT(number("seq"), seq);
+    CHECK(!changed());
+    char again[256];
+    snprintf(again, sizeof again, "%.*s", (int)json_at(&out_doc, at("reply"))->length,
+             (const char *)output + json_at(&out_doc, at("reply"))->offset);
+    CHECK_STR(again, first);
+    run(f, format, (long long)T0 + 200, "third", "2026-12-02T22:30:00Z");
+    CHECK_INT(number("status"), 409);
+    CHECK_STR(text("reply.error"), "idempotency_key_reused");
+    /* Still answered after the hold expired (keys live 24 h)... */
+    run(f, format, (long long)T0 + 60000, "fourth", "2026-12-02T23:00:00Z");
+    CHECK_STR(text("reply.reservationId"), "first");
+    /* ...and forgotten after 24 h. */
+    run(f, format, (long long)(T0 + 86400000), "fifth", "2026-12-02T23:00:00Z");
+    CHECK_STR(text("reply.reservationId"), "fifth");
+}
+
+/* Each bad command gets its code and leaves seq and the output of a read unchanged. */
+static void test_bad_input_changes_nothing(cs_facility *f) {
+    configure(f);
+    attempt(f, T0, "ok", "m1", "c1", "2026-12-02T23:00:00Z", "2026-12-03T00:00:00Z");
+    static const struct {
+        const char *command;
+        int status;
+        const char *error;
+    } cases[] = {
+        {"{\"op\":\"attempt\"", 400, "invalid_json"},
+        {"[1,2]", 400, "invalid_field"},
+        {"{\"op\":\"attempt\",\"op\":\"attempt\",\"now\":1,\"args\":{}}", 400, "invalid_json"},
+        {"{\"op\":\"fly\",\"now\":1796083200000,\"args\":{}}", 400, "invalid_field"},
+        {"{\"op\":\"get\",\"now\":-1,\"args\":{}}", 400, "invalid_field"},
+        {"{\"op\":\"get\",\"now\":1.5,\"args\":{}}", 400, "invalid_field"},
+        {"{\"op\":\"get\",\"now\":1796083200000,\"args\":{},\"extra\":1}", 400, "invalid_field"},
+        {"{\"op\":\"get\",\"now\":1796083200000,\"args\":{\"facilityId\":\"club\",\"reservationId\":\"ok\"},\"params\":{}}", 400, "invalid_field"},
+        {"{\"op\":\"attempt\",\"now\":1796083200000,\"newId\":\"n\",\"args\":{\"facilityId\":\"club\",\"courtId\":5,"
+         "\"startTime\":\"2026-12-02T23:00:00Z\",\"endTime\":\"2026-12-03T00:00:00Z\",\"memberId\":\"m\"}}", 400, "invalid_field"},
+        {"{\"op\":\"attempt\",\"now\":1796083200000,\"newId\":\"n\",\"args\":{\"facilityId\":\"club\",\"courtId\":\"c1\","
+         "\"startTime\":\"2026-12-02T23:00:00Z\",\"endTime\":\"2026-12-02T22:00:00Z\",\"memberId\":\"m\"}}", 400, "invalid_field"},
+        {"{\"op\":\"attempt\",\"now\":1796083200000,\"newId\":\"n\",\"args\":{\"facilityId\":\"club\",\"courtId\":\"c1\","
+         "\"startTime\":\"2026-12-02T23:15:00Z\",\"endTime\":\"2026-12-03T00:15:00Z\",\"memberId\":\"m\"}}", 409, "rule_violation"},
+        {"{\"op\":\"attempt\",\"now\":1796083200000,\"newId\":\"n\",\"args\":{\"facilityId\":\"club\",\"courtId\":\"c1\","
+         "\"startTime\":\"2026-12-02T23:00:00Z\",\"endTime\":\"2026-12-03T00:00:00Z\",\"memberId\":\"m\",\"x\":1}}", 400, "invalid_field"},
+        {"{\"op\":\"attempt\",\"now\":1796083200000,\"newId\":\"n\",\"args\":{\"facilityId\":\"club\",\"courtId\":\"c9\","
+         "\"startTime\":\"2026-12-02T23:00:00Z\",\"endTime\":\"2026-12-03T00:00:00Z\",\"memberId\":\"m\"}}", 404, "not_found"},
+        {"{\"op\":\"attempt\",\"now\":1796083200000,\"newId\":\"n\",\"args\":{\"facilityId\":\"other\",\"courtId\":\"c1\","
+         "\"startTime\":\"2026-12-02T23:00:00Z\",\"endTime\":\"2026-12-03T00:00:00Z\",\"memberId\":\"m\"}}", 404, "not_found"},
+        {"{\"op\":\"attempt\",\"now\":1796083200000,\"newId\":\"ok\",\"args\":{\"facilityId\":\"club\",\"courtId\":\"c1\","
+         "\"startTime\":\"2026-12-02T21:00:00Z\",\"endTime\":\"2026-12-02T22:00:00Z\",\"memberId\":\"m\"}}", 400, "invalid_field"},
+        {"{\"op\":\"attempt\",\"now\":1796083200000,\"newId\":\"n\",\"args\":{\"facilityId\":\"club\",\"courtId\":\"c1\","
+         "\"startTime\":\"2026-11-30T23:00:00Z\",\"endTime\":\"2026-12-01T00:00:00Z\",\"memberId\":\"m\"}}", 409, "rule_violation"},
+        {"{\"op\":\"attempt\",\"now\":1796083200000,\"newId\":\"n\",\"args\":{\"facilityId\":\"club\",\"courtId\":\"c1\","
+         "\"startTime\":\"2026-12-02T23:00:00Z\",\"endTime\":\"2026-12-03T00:20:00Z\",\"memberId\":\"m\"}}", 409, "rule_violation"},
+        {"{\"op\":\"attempt\",\"now\":1796083200000,\"newId\":\"n\",\"args\":{\"facilityId\":\"club\",\"courtId\":\"c1\","
+         "\"startTime\":\"2026-12-02T23:00:00Z\",\"endTime\":\"2026-12-03T00:00:00Z\",\"memberId\":\"bad id\"}}", 400, "invalid_field"},
+        {"{\"op\":\"confirm\",\"now\":1796083200000,\"args\":{\"facilityId\":\"club\",\"reservationId\":\"nope\"}}", 404, "not_found"},
+        {"{\"op\":\"configure\",\"now\":1796083200000,\"actor\":{\"memberId\":\"m1\",\"role\":\"member\"},\"args\":{}}", 403, "forbidden"},
+        {"{\"op\":\"configure\",\"now\":1796083200000,\"args\":{\"facilityId\":\"club\",\"name\":\"Club\",\"timeZone\":\"Mars/Base\","
+         "\"courts\":[{\"courtId\":\"c1\",\"name\":\"C\"}],\"openingHours\":{},\"gridMinutes\":30,\"durationsMinutes\":[60]}}", 400, "invalid_field"},
+        {"{\"op\":\"configure\",\"now\":1796083200000,\"args\":{\"facilityId\":\"club\",\"name\":\"Club\",\"timeZone\":\"UTC\","
+         "\"courts\":[{\"courtId\":\"lane\",\"name\":\"C\"}],\"openingHours\":{},\"gridMinutes\":30,\"durationsMinutes\":[60]}}", 409, "invalid_state"},
+    };
+    run(f, "{\"op\":\"availability\",\"now\":%lld,\"args\":{\"facilityId\":\"club\",\"date\":\"2026-12-02\"}}",
+        (long long)T0);
+    char before[16384];
+    snprintf(before, sizeof before, "%.*s", (int)output_len, output);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        output_len = cs_execute(f, (const uint8_t *)cases[i].command, strlen(cases[i].command), output, sizeof output);
+        CHECK(json_parse(&out_doc, output, output_len) == JSON_OK);
+        if (number("status") != cases[i].status || strcmp(text("reply.error"), cases[i].error) != 0) {
+            fprintf(stderr, "case %zu: %.*s\n", i, (int)output_len, output);
+        }
+        CHECK_INT(number("status"), cases[i].status);
+        CHECK_STR(text("reply.error"), cases[i].error);
+        CHECK(!changed());
+        run(f, "{\"op\":\"availability\",\"now\":%lld,\"args\":{\"facilityId\":\"club\",\"date\":\"2026-12-02\"}}",
+            (long long)T0);
+        char after[16384];
+        snprintf(after, sizeof after, "%.*s", (int)output_len, output);
+        CHECK_STR(after, before);
+    }
+    /* A command over the size limit. */
+    static uint8_t huge[CS_INPUT_MAX + 1];
+    memset(huge, ' ', sizeof huge);
+    output_len = cs_execute(f, huge, sizeof huge, output, sizeof output);
+    CHECK(json_parse(&out_doc, output, output_len) == JSON_OK);
+    CHECK_INT(number("status"), 413);
+}
+
+/* The durable part of the state, which replay must rebuild exactly. */
+static bool same_state(const cs_facility *a, const cs_facility *b) {
+    return memcmp(&a->config, &b->config, sizeof a->config) == 0 && a->seq == b->seq && a->now_ms == b->now_ms &&
+           a->reservation_count == b->reservation_count &&
+           memcmp(a->reservations, b->reservations, sizeof a->reservations) == 0 &&
+           a->idempotency_count == b->idempotency_count &&
+           memcmp(a->idempotency, b->idempotency, sizeof a->idempotency) == 0;
+}
+
+static void test_replay_rebuilds_state(cs_facility *f, cs_facility *g) {
+    configure(f);
+    char id[16];
+    for (int i = 0; i < 40; i++) {
+        int64_t now = T0 + i * 4000;
+        snprintf(id, sizeof id, "r%d", i);
+        const char *starts[4] = {"2026-12-02T23:00:00Z", "2026-12-03T00:00:00Z", "2026-12-03T01:00:00Z",
+                                 "2026-12-02T22:00:00Z"};
+        const char *ends[4] = {"2026-12-03T00:00:00Z", "2026-12-03T01:00:00Z", "2026-12-03T02:00:00Z",
+                               "2026-12-02T23:00:00Z"};
+        attempt(f, now, id, i % 3 == 0 ? "m1" : "m2", i % 2 == 0 ? "c1" : "lane", starts[i % 4], ends[i % 4]);
+        if (i % 3 == 1) act(f, "confirm", now + 1000, id, NULL);
+        if (i % 5 == 4) act(f, "cancel", now + 2000, id, NULL);
+        if (i % 7 == 6) act(f, "release", now + 500, id, NULL);
+    }
+    run(f, "{\"op\":\"tick\",\"now\":%lld,\"args\":{}}", (long long)(T0 + 4 * 3600000));
+    cs_facility_init(g);
+    static uint8_t scratch[CS_OUTPUT_MAX];
+    for (int i = 0; i < changed_count; i++) {
+        cs_execute(g, (const uint8_t *)changed_log[i], strlen(changed_log[i]), scratch, sizeof scratch);
+    }
+    CHECK(changed_count > 5);
+    CHECK(same_state(f, g));
+}
+
+int main(void) {
+    cs_facility *f = calloc(1, sizeof *f);
+    cs_facility *g = calloc(1, sizeof *g);
+    if (f == NULL || g == NULL) return 1;
+    test_hold_confirm_and_overlap(f);
+    test_expiry_is_exact(f);
+    test_capacity_and_party_size(f);
+    test_daylight_saving_days(f);
+    test_idempotency(f);
+    test_bad_input_changes_nothing(f);
+    test_replay_rebuilds_state(f, g);
+    free(f);
+    free(g);
+    return check_report("test_booking");
+}

@@ -1,0 +1,31 @@
+/* courtside_abi.h: the narrow ABI both wasm modules export (clang + wasi-libc
+ * and Emscripten). The host copies a command (JSON, see docs/PROTOCOL.md)
+ * into the input buffer, calls cs_run with its length and reads the output
+ * (JSON) from the output buffer. One module instance holds one facility.
+ *
+ * The modules import nothing. A trap (an assertion failure inside the core)
+ * leaves the instance unusable: the host drops it and rebuilds the state in
+ * a new instance by replaying its log. */
+#ifndef CS_ABI_H
+#define CS_ABI_H
+
+#include <stdint.h>
+
+#define CS_ABI_VERSION 1u
+
+#define CS_EXPORT(name) __attribute__((visibility("default"), used, export_name(#name)))
+
+/* The version of this ABI (1). */
+uint32_t cs_abi_version(void);
+/* The input buffer, cs_input_max() bytes long. */
+uint8_t *cs_input(void);
+uint32_t cs_input_max(void);
+/* Runs the command of `length` bytes in the input buffer. Returns the
+ * length of the output, always a JSON object; never 0. */
+uint32_t cs_run(uint32_t length);
+/* The output of the last cs_run, valid until the next call. */
+uint8_t *cs_output(void);
+/* Forgets everything: the instance is as new. */
+void cs_reset(void);
+
+#endif
