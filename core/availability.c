@@ -8,6 +8,10 @@
 static const char *slot_status(const cs_facility *f, uint8_t court, const uint32_t *rows, uint32_t count,
                                int64_t start_ms, int64_t end_ms, uint32_t *remaining) {
     uint32_t capacity = f->config.courts[court].capacity;
+    if (blocks_overlap(f, court, start_ms, end_ms)) {
+        *remaining = 0;
+        return "closed";
+    }
     uint32_t used = reservation_peak(f, rows, count, start_ms, end_ms, false);
     *remaining = used < capacity ? capacity - used : 0;
     if (used < capacity) return "available";

@@ -23,6 +23,7 @@ void booking_advance(cs_facility *f, int64_t now_ms) {
     }
     reservation_forget_due(f, now_ms);
     idempotency_forget_due(f, now_ms);
+    blocks_forget_ended(f, now_ms);
 }
 
 static void write_hold(cs_request *r, const char *reservation_id, int64_t hold_expiry_ms) {
@@ -104,26 +105,61 @@ static cs_error replay_attempt(cs_request *r, const attempt_args *a, const cs_id
     return CS_OK;
 }
 
-static cs_error check_room(cs_request *r, const attempt_args *a) {
+/* Whether `court` can take [start, end) for `party` places: the calendar,
+ * blocked periods, the member's rules (not for staff) and capacity.
+ * `except` is a reservation being moved, which does not count. */
+static cs_error check_slot(cs_request *r, const char *member_id, int court, int64_t start_ms, int64_t end_ms,
+                           int64_t party, const cs_reservation *except) {
     cs_facility *f = r->f;
-    const cs_court *court = &f->config.courts[a->court];
-    if (a->party_size > court->capacity) {
+    const cs_court *c = &f->config.courts[court];
+    if (party > c->capacity) {
         cs_fail_rule(&f->message, "party_size", "the court takes at most ");
-        cs_message_int(&f->message, court->capacity);
+        cs_message_int(&f->message, c->capacity);
         return CS_ERR_RULE_VIOLATION;
     }
-    cs_error e = calendar_check_slot(&f->config, a->start_ms, a->end_ms, r->now_ms, &f->message);
+    cs_error e = calendar_check_slot(&f->config, start_ms, end_ms, r->now_ms, &f->message);
     if (e != CS_OK) return e;
-    uint32_t used = reservation_usage(f, (uint8_t)a->court, a->start_ms, a->end_ms, false, NULL);
-    if (used + (uint32_t)a->party_size > court->capacity) {
+    if (blocks_overlap(f, (uint8_t)court, start_ms, end_ms)) {
+        return cs_fail_rule(&f->message, "blocked_period", "the court is blocked for part of that time");
+    }
+    if (!cs_bypasses_rules(r)) {
+        e = rules_check_booking(f, member_id, start_ms, r->now_ms, except, &f->message);
+        if (e != CS_OK) return e;
+    }
+    uint32_t used = reservation_usage(f, (uint8_t)court, start_ms, end_ms, false, except);
+    if (used + (uint32_t)party > c->capacity) {
         return cs_fail(&f->message, CS_ERR_SLOT_UNAVAILABLE, "the court is already taken for part of that time");
     }
-    if (a->key[0] != '\0' && !idempotency_has_room(f)) {
-        return cs_fail(&f->message, CS_ERR_RATE_LIMITED, "too many idempotency keys in the last 24 hours");
-    }
-    if (r->new_id == NULL) return cs_fail_field(&f->message, "newId", "the host must supply a fresh id");
-    if (reservation_find(f, r->new_id) != NULL) return cs_fail_field(&f->message, "newId", "is already in use");
     return CS_OK;
+}
+
+/* The new reservation's id must be fresh. */
+static cs_error check_new_id(cs_request *r) {
+    if (r->new_id == NULL) return cs_fail_field(&r->f->message, "newId", "the host must supply a fresh id");
+    if (reservation_find(r->f, r->new_id) != NULL) return cs_fail_field(&r->f->message, "newId", "is already in use");
+    return CS_OK;
+}
+
+/* Adds a reservation for validated arguments. */
+static cs_reservation *create(cs_request *r, const attempt_args *a, cs_status status) {
+    cs_reservation *res = reservation_allocate(r->f);
+    if (res == NULL) return NULL;
+    *res = (cs_reservation){.in_use = true,
+                            .status = (uint8_t)status,
+                            .court = (uint8_t)a->court,
+                            .party_size = (uint16_t)a->party_size,
+                            .version = 1,
+                            .start_ms = a->start_ms,
+                            .end_ms = a->end_ms,
+                            .hold_expiry_ms = r->now_ms + r->f->config.hold_ttl_ms,
+                            .created_ms = r->now_ms,
+                            .updated_ms = r->now_ms};
+    memcpy(res->id, r->new_id, strlen(r->new_id) + 1);
+    memcpy(res->member_id, a->member_id, strlen(a->member_id) + 1);
+    r->f->reservation_count++;
+    cs_emit(r->f, status == CS_HELD ? CS_EVENT_SLOT_PENDING : CS_EVENT_SLOT_RESERVED, res->court, res->start_ms,
+            res->end_ms);
+    return res;
 }
 
 cs_error booking_attempt(cs_request *r) {
@@ -135,28 +171,32 @@ cs_error booking_attempt(cs_request *r) {
         const cs_idempotency_key *k = idempotency_find(f, a.member_id, a.key);
         if (k != NULL) return replay_attempt(r, &a, k);
     }
-    e = check_room(r, &a);
-    if (e != CS_OK) return e;
-    cs_reservation *res = reservation_allocate(f);
-    if (res == NULL) {
-        return cs_fail(&f->message, CS_ERR_LIMIT_EXCEEDED, "the facility has too many live reservations");
+    e = check_slot(r, a.member_id, a.court, a.start_ms, a.end_ms, a.party_size, NULL);
+    if (e == CS_OK && a.key[0] != '\0' && !idempotency_has_room(f)) {
+        e = cs_fail(&f->message, CS_ERR_RATE_LIMITED, "too many idempotency keys in the last 24 hours");
     }
-    *res = (cs_reservation){.in_use = true,
-                            .status = CS_HELD,
-                            .court = (uint8_t)a.court,
-                            .party_size = (uint16_t)a.party_size,
-                            .version = 1,
-                            .start_ms = a.start_ms,
-                            .end_ms = a.end_ms,
-                            .hold_expiry_ms = r->now_ms + f->config.hold_ttl_ms,
-                            .created_ms = r->now_ms,
-                            .updated_ms = r->now_ms};
-    memcpy(res->id, r->new_id, strlen(r->new_id) + 1);
-    memcpy(res->member_id, a.member_id, strlen(a.member_id) + 1);
-    f->reservation_count++;
-    cs_emit(f, CS_EVENT_SLOT_PENDING, res->court, res->start_ms, res->end_ms);
+    if (e == CS_OK) e = check_new_id(r);
+    if (e != CS_OK) return e;
+    cs_reservation *res = create(r, &a, CS_HELD);
+    if (res == NULL) return cs_fail(&f->message, CS_ERR_LIMIT_EXCEEDED, "the facility has too many live reservations");
     if (a.key[0] != '\0') idempotency_remember(f, a.member_id, a.key, res, r->now_ms);
     write_hold(r, res->id, res->hold_expiry_ms);
+    return CS_OK;
+}
+
+/* Staff book directly: no hold, no member rules, but capacity all the same. */
+cs_error booking_book(cs_request *r) {
+    attempt_args a;
+    if (!cs_bypasses_rules(r)) return cs_fail(&r->f->message, CS_ERR_FORBIDDEN, "only staff can book without a hold");
+    cs_error e = read_attempt(r, &a);
+    if (e == CS_OK && a.key[0] != '\0') e = cs_fail_field(&r->f->message, "idempotencyKey", "is for holds only");
+    if (e == CS_OK) e = check_slot(r, a.member_id, a.court, a.start_ms, a.end_ms, a.party_size, NULL);
+    if (e == CS_OK) e = check_new_id(r);
+    if (e != CS_OK) return e;
+    cs_reservation *res = create(r, &a, CS_CONFIRMED);
+    if (res == NULL) return cs_fail(&r->f->message, CS_ERR_LIMIT_EXCEEDED, "the facility has too many live reservations");
+    r->status = 201;
+    write_reservation_reply(r, res);
     return CS_OK;
 }
 
@@ -265,9 +305,17 @@ cs_error booking_cancel(cs_request *r) {
     cs_error e = find_own(r, cancel_fields, &res);
     if (e == CS_OK) e = args_text(&r->args, "reason", false, CS_REASON_MAX, reason);
     if (e != CS_OK) return e;
+    bool late = false;
     switch (res->status) {
     case CS_HELD:
     case CS_CONFIRMED:
+        /* A member cancelling inside the cutoff keeps the place free for
+         * others all the same; it goes on their record. */
+        late = !cs_bypasses_rules(r) && rules_cancel_is_late(r->f, res, r->now_ms);
+        if (late && !member_has_room(r->f, res->member_id)) {
+            return cs_fail(&r->f->message, CS_ERR_LIMIT_EXCEEDED, "the facility has too many member records");
+        }
+        if (late) member_record(r->f, res->member_id)->late_cancellations++;
         res->status = CS_CANCELLED;
         touch(res, r->now_ms);
         cs_emit(r->f, CS_EVENT_SLOT_RELEASED, res->court, res->start_ms, res->end_ms);
@@ -277,13 +325,73 @@ cs_error booking_cancel(cs_request *r) {
     default:
         return cs_fail(&r->f->message, CS_ERR_INVALID_STATE, "the hold already ended: nothing to cancel");
     }
-    write_reservation_reply(r, res);
+    json_object_begin(r->reply);
+    json_key(r->reply, "success");
+    json_bool(r->reply, true);
+    json_key(r->reply, "reservation");
+    reservation_write(r->f, res, r->reply);
+    json_key(r->reply, "lateCancellation");
+    json_bool(r->reply, late);
+    json_object_end(r->reply);
     return CS_OK;
 }
 
 cs_error booking_get(cs_request *r) {
     cs_reservation *res;
     cs_error e = find_own(r, release_fields, &res);
+    if (e != CS_OK) return e;
+    write_reservation_reply(r, res);
+    return CS_OK;
+}
+
+static const char *const reschedule_fields[] = {"facilityId", "reservationId", "courtId", "startTime", "endTime",
+                                                "expectedVersion", NULL};
+
+/* Where the reservation is to go: the arguments, defaulting to where it is. */
+static cs_error read_target(cs_request *r, const cs_reservation *res, int *court, int64_t *start_ms, int64_t *end_ms) {
+    char court_id[CS_ID_MAX + 1];
+    bool has_start, has_end;
+    cs_error e = args_id(&r->args, "courtId", false, court_id);
+    if (e == CS_OK) e = args_time(&r->args, "startTime", false, start_ms, &has_start);
+    if (e == CS_OK) e = args_time(&r->args, "endTime", false, end_ms, &has_end);
+    if (e != CS_OK) return e;
+    *court = court_id[0] == '\0' ? res->court : facility_court_index(&r->f->config, court_id);
+    if (*court < 0) return cs_fail(&r->f->message, CS_ERR_NOT_FOUND, "no such court");
+    if (!has_start) *start_ms = res->start_ms;
+    if (!has_end) *end_ms = *start_ms + (res->end_ms - res->start_ms);
+    if (*end_ms <= *start_ms) return cs_fail_field(&r->f->message, "endTime", "must be after startTime");
+    return CS_OK;
+}
+
+/* Moves a held or confirmed reservation in one step: the old place stays
+ * taken until the new one is secured, and a stale expectedVersion fails. */
+cs_error booking_reschedule(cs_request *r) {
+    cs_reservation *res;
+    int64_t expected, start_ms, end_ms;
+    bool present;
+    int court;
+    cs_error e = find_own(r, reschedule_fields, &res);
+    if (e == CS_OK) e = args_int(&r->args, "expectedVersion", true, 1, UINT32_MAX, &expected, &present);
+    if (e != CS_OK) return e;
+    if (expected != res->version) {
+        cs_fail(&r->f->message, CS_ERR_VERSION_CONFLICT, "the reservation has changed since version ");
+        cs_message_int(&r->f->message, expected);
+        r->f->message.current_version = res->version;
+        return CS_ERR_VERSION_CONFLICT;
+    }
+    if (!reservation_is_live(res)) return cs_fail(&r->f->message, CS_ERR_INVALID_STATE, "only live reservations can be moved");
+    e = read_target(r, res, &court, &start_ms, &end_ms);
+    if (e == CS_OK && (court != res->court || start_ms != res->start_ms || end_ms != res->end_ms)) {
+        e = check_slot(r, res->member_id, court, start_ms, end_ms, res->party_size, res);
+        if (e != CS_OK) return e;
+        cs_emit(r->f, CS_EVENT_SLOT_RELEASED, res->court, res->start_ms, res->end_ms);
+        res->court = (uint8_t)court;
+        res->start_ms = start_ms;
+        res->end_ms = end_ms;
+        touch(res, r->now_ms);
+        cs_emit(r->f, res->status == CS_HELD ? CS_EVENT_SLOT_PENDING : CS_EVENT_SLOT_RESERVED, res->court,
+                res->start_ms, res->end_ms);
+    }
     if (e != CS_OK) return e;
     write_reservation_reply(r, res);
     return CS_OK;

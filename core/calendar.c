@@ -9,6 +9,10 @@ static int64_t floor_div(int64_t a, int64_t b) {
     return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
 }
 
+int64_t calendar_local_day(const cs_config *c, int64_t utc_ms) {
+    return floor_div(zone_utc_to_local(&c->zone, utc_ms), CIVIL_MS_PER_DAY);
+}
+
 uint32_t calendar_range_count(const cs_config *c, int64_t local_day) {
     return c->range_count[civil_weekday(local_day)];
 }
@@ -52,7 +56,7 @@ cs_error calendar_check_slot(const cs_config *c, int64_t start_ms, int64_t end_m
     CS_ASSERT(start_ms < end_ms);
     if (start_ms < now_ms) return cs_fail_rule(m, "start_in_past", "the slot has already started");
     int64_t local_start = zone_utc_to_local(&c->zone, start_ms);
-    int64_t local_day = floor_div(local_start, CIVIL_MS_PER_DAY);
+    int64_t local_day = calendar_local_day(c, start_ms);
     int64_t minute_of_day = (local_start - local_day * CIVIL_MS_PER_DAY) / CIVIL_MS_PER_MINUTE;
     if (local_start % CIVIL_MS_PER_MINUTE != 0 || minute_of_day % c->grid_minutes != 0) {
         cs_fail_rule(m, "booking_grid", "bookings start on the ");

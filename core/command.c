@@ -55,6 +55,8 @@ static const struct {
     {"configure", op_configure},     {"facility", op_facility},      {"attempt", booking_attempt},
     {"confirm", booking_confirm},    {"release", booking_release},   {"cancel", booking_cancel},
     {"get", booking_get},            {"availability", availability_day}, {"tick", op_tick},
+    {"book", booking_book},          {"reschedule", booking_reschedule}, {"member", member_show},
+    {"set_member", member_set_tier}, {"block", blocks_add},          {"unblock", blocks_remove},
     {"debug_trap", op_debug_trap},
 };
 
@@ -147,6 +149,10 @@ static void write_error(json_writer *w, cs_error error, const cs_message *m) {
             json_key(w, "rule");
             json_string(w, m->rule);
         }
+        if (m->current_version != 0) {
+            json_key(w, "currentVersion");
+            json_int(w, m->current_version);
+        }
     }
     json_object_end(w);
 }
@@ -192,15 +198,16 @@ enum { HEADER_MAX = 128 };
 /* The output is written as: header, reply, broadcasts, effects. The reply
  * is written first (at HEADER_MAX) because the header depends on what the
  * operation did; the header then goes in front of it. */
-static size_t write_output(cs_facility *f, cs_error error, json_writer *reply, uint8_t *out, size_t cap) {
+static size_t write_output(cs_facility *f, cs_error error, int success_status, json_writer *reply, uint8_t *out,
+                           size_t cap) {
     CS_ASSERT(!reply->overflow);
-    int64_t deadline = idempotency_next_deadline(f, reservation_next_deadline(f, -1));
+    int64_t deadline = blocks_next_deadline(f, idempotency_next_deadline(f, reservation_next_deadline(f, -1)));
     uint8_t header[HEADER_MAX];
     json_writer h;
     json_writer_init(&h, header, sizeof header);
     json_object_begin(&h);
     json_key(&h, "status");
-    json_int(&h, cs_error_status(error));
+    json_int(&h, error == CS_OK ? success_status : cs_error_status(error));
     json_key(&h, "changed");
     json_bool(&h, f->changed);
     json_key(&h, "seq");
@@ -230,7 +237,7 @@ size_t cs_execute(cs_facility *f, const uint8_t *input, size_t length, uint8_t *
     cs_message_start(&f->message);
     json_writer reply;
     json_writer_init(&reply, out + HEADER_MAX, cap - HEADER_MAX);
-    cs_request r = {.f = f, .args = {.doc = &f->doc, .message = &f->message}, .reply = &reply};
+    cs_request r = {.f = f, .args = {.doc = &f->doc, .message = &f->message}, .reply = &reply, .status = 200};
 
     cs_error error = CS_OK;
     cs_operation run = NULL;
@@ -250,5 +257,5 @@ size_t cs_execute(cs_facility *f, const uint8_t *input, size_t length, uint8_t *
         write_error(&reply, error, &f->message);
     }
     if (f->changed) f->now_ms = r.now_ms;
-    return write_output(f, error, &reply, out, cap);
+    return write_output(f, error, r.status, &reply, out, cap);
 }

@@ -30,6 +30,7 @@ typedef struct cs_request {
     uint8_t role;                  /* cs_role */
     char actor_member_id[CS_ID_MAX + 1];
     json_writer *reply;            /* the reply body, written on success */
+    int status;                    /* the HTTP status of a success: 200 unless the operation says */
 } cs_request;
 
 /* Records a visible change: bumps seq and queues the broadcast. */
@@ -47,6 +48,11 @@ static inline bool cs_is_staff(const cs_request *r) {
     return r->role == CS_ROLE_HOST || r->role == CS_ROLE_STAFF || r->role == CS_ROLE_ADMIN;
 }
 
+/* Staff and admins are not bound by the club's member rules. */
+static inline bool cs_bypasses_rules(const cs_request *r) {
+    return r->role == CS_ROLE_STAFF || r->role == CS_ROLE_ADMIN;
+}
+
 /* facility.c: configuration. */
 cs_error facility_configure(cs_request *r);
 cs_error facility_describe(cs_request *r);
@@ -56,6 +62,8 @@ cs_error facility_check_id(cs_request *r);
 int facility_court_index(const cs_config *c, const char *court_id);
 
 /* calendar.c: the facility's local calendar. */
+/* The local day (days since 1970) of an instant. */
+int64_t calendar_local_day(const cs_config *c, int64_t utc_ms);
 /* The UTC bounds of opening range `i` of the local day `local_day` (days since 1970). */
 void calendar_range_utc(const cs_config *c, int64_t local_day, uint32_t i, int64_t *open_ms, int64_t *close_ms);
 uint32_t calendar_range_count(const cs_config *c, int64_t local_day);
@@ -100,6 +108,35 @@ cs_error booking_confirm(cs_request *r);
 cs_error booking_release(cs_request *r);
 cs_error booking_cancel(cs_request *r);
 cs_error booking_get(cs_request *r);
+cs_error booking_book(cs_request *r);
+cs_error booking_reschedule(cs_request *r);
+
+/* rules.c: the club's booking rules. */
+cs_error rules_read(const cs_args *a, cs_rules *rules);
+void rules_write(json_writer *w, const cs_rules *rules);
+const cs_rules *rules_for_member(const cs_facility *f, const char *member_id);
+/* Window, notice and per-member limits for a booking by `member_id` (not counting `except`). */
+cs_error rules_check_booking(const cs_facility *f, const char *member_id, int64_t start_ms, int64_t now_ms,
+                             const cs_reservation *except, cs_message *m);
+bool rules_cancel_is_late(const cs_facility *f, const cs_reservation *r, int64_t now_ms);
+
+/* members.c: tiers and records. */
+const cs_member *member_find(const cs_facility *f, const char *member_id);
+/* The member's row, created if needed; NULL when the table is full. */
+cs_member *member_record(cs_facility *f, const char *member_id);
+bool member_has_room(const cs_facility *f, const char *member_id);
+void member_remap_tiers(cs_facility *f, const cs_config *next);
+cs_error member_show(cs_request *r);
+cs_error member_set_tier(cs_request *r);
+
+/* blocks.c: blocked periods. */
+bool blocks_overlap(const cs_facility *f, uint8_t court, int64_t start_ms, int64_t end_ms);
+void blocks_forget_ended(cs_facility *f, int64_t now_ms);
+int64_t blocks_next_deadline(const cs_facility *f, int64_t deadline_ms);
+void blocks_write(json_writer *w, const cs_facility *f);
+void blocks_remap_courts(cs_facility *f, const cs_config *next);
+cs_error blocks_add(cs_request *r);
+cs_error blocks_remove(cs_request *r);
 
 /* availability.c */
 cs_error availability_day(cs_request *r);

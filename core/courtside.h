@@ -33,6 +33,10 @@ enum {
     CS_DURATIONS_MAX = 8,                   /* allowed durations */
     CS_RESERVATIONS_MAX = 16384,            /* reservations in memory (live and recent history) */
     CS_IDEMPOTENCY_KEYS_MAX = 8192,         /* idempotency keys remembered */
+    CS_MEMBERS_MAX = 16384,                 /* members with a tier or a record (late cancellations) */
+    CS_TIERS_MAX = 8,                       /* membership tiers with their own rules */
+    CS_BLOCKS_MAX = 256,                    /* blocked periods (maintenance, tournaments) */
+    CS_BUFFER_MINUTES_MAX = 120,            /* gap between bookings on a court */
     CS_EVENTS_MAX = CS_RESERVATIONS_MAX + 8, /* broadcasts one command can produce */
     CS_GRID_MINUTES_MIN = 10,
     CS_GRID_MINUTES_MAX = 240,
@@ -62,6 +66,24 @@ typedef struct cs_range {
     int16_t close_minute;       /* 1..1440, > open_minute */
 } cs_range;
 
+/* The club's booking rules, for everyone or for one membership tier. A
+ * zero turns a rule off. Staff bookings are not bound by them. */
+typedef struct cs_rules {
+    uint16_t window_days;          /* how far ahead a member may book */
+    int16_t window_opens_minute;   /* -1: a rolling window (now + days); else the farthest
+                                      day opens at this local time each day */
+    uint32_t min_notice_minutes;   /* the least time between booking and start */
+    uint16_t max_active;           /* held or confirmed upcoming reservations per member */
+    uint16_t max_per_day;          /* reservations per member per local day */
+    uint32_t cancel_cutoff_minutes;/* cancelling later than this before the start is late */
+} cs_rules;
+
+typedef struct cs_tier {
+    char name[CS_ID_MAX + 1];
+    int32_t priority;              /* higher is served first (waitlists) */
+    cs_rules rules;
+} cs_tier;
+
 /* The facility's configuration. Zero-filled before being set, so two
  * configurations compare equal with memcmp exactly when they are the same. */
 typedef struct cs_config {
@@ -79,7 +101,33 @@ typedef struct cs_config {
     uint8_t duration_count;
     uint16_t durations_minutes[CS_DURATIONS_MAX]; /* strictly increasing */
     uint32_t hold_ttl_ms;
+    uint16_t buffer_minutes;    /* required gap between bookings on one court */
+    cs_rules rules;             /* for members without a tier */
+    uint8_t tier_count;
+    cs_tier tiers[CS_TIERS_MAX];
 } cs_config;
+
+/* What the facility knows of a member: their tier and their record. Only
+ * members with a tier or a record have a row. */
+typedef struct cs_member {
+    bool in_use;
+    uint8_t tier;                  /* 0: none; else index + 1 into config.tiers */
+    uint32_t late_cancellations;
+    char id[CS_ID_MAX + 1];
+} cs_member;
+
+/* A period in which a court (or every court) cannot be booked. */
+typedef struct cs_block {
+    bool in_use;
+    uint8_t court;                 /* index into config.courts, or CS_ALL_COURTS */
+    int64_t start_ms;
+    int64_t end_ms;
+    char id[CS_ID_MAX + 1];
+    char reason[CS_REASON_MAX + 1];
+} cs_block;
+
+#define CS_ALL_COURTS 255
+_Static_assert(CS_COURTS_MAX < CS_ALL_COURTS, "court indices never collide with CS_ALL_COURTS");
 
 typedef struct cs_reservation {
     bool in_use;                /* this row holds a reservation */
@@ -133,6 +181,10 @@ typedef struct cs_facility {
     cs_reservation reservations[CS_RESERVATIONS_MAX];
     uint32_t idempotency_count;
     cs_idempotency_key idempotency[CS_IDEMPOTENCY_KEYS_MAX];
+    uint32_t member_count;
+    cs_member members[CS_MEMBERS_MAX];
+    uint32_t block_count;
+    cs_block blocks[CS_BLOCKS_MAX];
 
     /* Scratch for the running command; meaningless between commands. */
     bool changed;

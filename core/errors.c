@@ -40,6 +40,7 @@ void cs_message_start(cs_message *m) {
     m->text[0] = '\0';
     m->field = NULL;
     m->rule = NULL;
+    m->current_version = 0;
 }
 
 void cs_message_text_n(cs_message *m, const char *text, size_t len) {

@@ -36,6 +36,7 @@ typedef struct cs_message {
     size_t len;
     const char *field; /* for invalid_field: the field's name, or NULL */
     const char *rule;  /* for rule_violation: the rule's name, or NULL */
+    int64_t current_version; /* for version_conflict: the reservation's version, else 0 */
 } cs_message;
 
 const char *cs_error_code(cs_error error);

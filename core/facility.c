@@ -199,12 +199,68 @@ static cs_error read_durations(cs_request *r, cs_config *c) {
     return CS_OK;
 }
 
+/* A rule set in `field` of the object `node` (0: the arguments); absent: no rules. */
+static cs_error read_rules(cs_request *r, uint32_t node, const char *field, cs_rules *rules) {
+    cs_args outer = {.doc = r->args.doc, .args = node, .params = 0, .message = &r->f->message};
+    uint32_t found;
+    cs_error e = node != 0 ? args_find(&outer, field, &found) : args_find(&r->args, field, &found);
+    if (e != CS_OK) return e;
+    if (found == 0) {
+        memset(rules, 0, sizeof *rules);
+        rules->window_opens_minute = -1;
+        return CS_OK;
+    }
+    if (json_at(r->args.doc, found)->type != JSON_OBJECT) return cs_fail_field(&r->f->message, "rules", "must be an object");
+    cs_args a = {.doc = r->args.doc, .args = found, .params = 0, .message = &r->f->message};
+    return rules_read(&a, rules);
+}
+
+static const char *const tier_fields[] = {"tier", "priority", "rules", NULL};
+
+static cs_error read_tier(cs_request *r, uint32_t node, uint32_t index, cs_config *c) {
+    cs_tier *tier = &c->tiers[index];
+    if (json_at(r->args.doc, node)->type != JSON_OBJECT) return fail_entry(&r->f->message, "tiers", index, "must be an object");
+    cs_args a = {.doc = r->args.doc, .args = node, .params = 0, .message = &r->f->message};
+    int64_t priority = 0;
+    bool present;
+    cs_error e = args_check_known(&a, tier_fields);
+    if (e == CS_OK) e = args_id(&a, "tier", true, tier->name);
+    if (e == CS_OK) e = args_int(&a, "priority", false, -1000, 1000, &priority, &present);
+    if (e == CS_OK) e = read_rules(r, node, "rules", &tier->rules);
+    if (e != CS_OK) {
+        cs_message inner = r->f->message;
+        return fail_entry(&r->f->message, "tiers", index, inner.text);
+    }
+    tier->priority = (int32_t)priority;
+    for (uint32_t j = 0; j < index; j++) {
+        if (strcmp(c->tiers[j].name, tier->name) == 0) return fail_entry(&r->f->message, "tiers", index, "duplicate tier");
+    }
+    return CS_OK;
+}
+
+static cs_error read_tiers(cs_request *r, cs_config *c) {
+    uint32_t node;
+    cs_error e = args_find(&r->args, "tiers", &node);
+    if (e != CS_OK || node == 0) return e;
+    const json_node *n = json_at(r->args.doc, node);
+    if (n->type != JSON_ARRAY || n->count > CS_TIERS_MAX) {
+        return cs_fail_field(&r->f->message, "tiers", "must be an array of at most 8 tiers");
+    }
+    uint32_t index = 0;
+    for (uint32_t item = n->first; item != 0; item = json_at(r->args.doc, item)->next, index++) {
+        e = read_tier(r, item, index, c);
+        if (e != CS_OK) return e;
+    }
+    c->tier_count = (uint8_t)index;
+    return CS_OK;
+}
+
 static const char *const configure_fields[] = {"facilityId", "name", "timeZone", "tzRule", "courts",
                                                "openingHours", "gridMinutes", "durationsMinutes",
-                                               "holdTtlSeconds", NULL};
+                                               "holdTtlSeconds", "bufferMinutes", "rules", "tiers", NULL};
 
 static cs_error read_config(cs_request *r, cs_config *c) {
-    int64_t grid = 0, ttl = CS_HOLD_TTL_SECONDS_DEFAULT;
+    int64_t grid = 0, ttl = CS_HOLD_TTL_SECONDS_DEFAULT, buffer = 0;
     bool present;
     cs_error e = args_check_known(&r->args, configure_fields);
     if (e == CS_OK) e = args_facility_id(&r->args, c->facility_id);
@@ -218,6 +274,10 @@ static cs_error read_config(cs_request *r, cs_config *c) {
     if (e == CS_OK) e = read_durations(r, c);
     if (e == CS_OK) e = args_int(&r->args, "holdTtlSeconds", false, 1, CS_HOLD_TTL_SECONDS_MAX, &ttl, &present);
     c->hold_ttl_ms = (uint32_t)ttl * 1000u;
+    if (e == CS_OK) e = args_int(&r->args, "bufferMinutes", false, 0, CS_BUFFER_MINUTES_MAX, &buffer, &present);
+    c->buffer_minutes = (uint16_t)buffer;
+    if (e == CS_OK) e = read_rules(r, 0, "rules", &c->rules);
+    if (e == CS_OK) e = read_tiers(r, c);
     c->configured = true;
     return e;
 }
@@ -294,6 +354,8 @@ cs_error facility_configure(cs_request *r) {
         e = check_reservations_fit(r, &next);
         if (e != CS_OK) return e;
         remap_courts(r->f, &next);
+        blocks_remap_courts(r->f, &next);
+        member_remap_tiers(r->f, &next);
     }
     if (memcmp(&next, &r->f->config, sizeof next) != 0) {
         r->f->config = next;
@@ -366,6 +428,25 @@ cs_error facility_describe(cs_request *r) {
     json_array_end(w);
     json_key(w, "holdTtlSeconds");
     json_int(w, c->hold_ttl_ms / 1000);
+    json_key(w, "bufferMinutes");
+    json_int(w, c->buffer_minutes);
+    json_key(w, "rules");
+    rules_write(w, &c->rules);
+    json_key(w, "tiers");
+    json_array_begin(w);
+    for (uint32_t i = 0; i < c->tier_count; i++) {
+        json_object_begin(w);
+        json_key(w, "tier");
+        json_string(w, c->tiers[i].name);
+        json_key(w, "priority");
+        json_int(w, c->tiers[i].priority);
+        json_key(w, "rules");
+        rules_write(w, &c->tiers[i].rules);
+        json_object_end(w);
+    }
+    json_array_end(w);
+    json_key(w, "blocks");
+    blocks_write(w, r->f);
     json_key(w, "seq");
     json_int(w, (int64_t)r->f->seq);
     json_object_end(w);

@@ -11,6 +11,10 @@ static const char *const status_names[] = {
     [CS_RELEASED] = "released", [CS_EXPIRED] = "expired",
 };
 
+/* Bookings on one court keep this gap: each reservation counts as
+ * occupying its interval widened by the buffer on both sides. */
+static int64_t buffer_of(const cs_facility *f) { return (int64_t)f->config.buffer_minutes * 60000; }
+
 bool reservation_is_live(const cs_reservation *r) { return r->status == CS_HELD || r->status == CS_CONFIRMED; }
 
 cs_reservation *reservation_find(cs_facility *f, const char *id) {
@@ -49,11 +53,12 @@ cs_reservation *reservation_allocate(cs_facility *f) {
 
 uint32_t reservation_overlapping(const cs_facility *f, uint8_t court, int64_t start_ms, int64_t end_ms,
                                  const cs_reservation *except, uint32_t rows[CS_RESERVATIONS_MAX]) {
+    int64_t buffer_ms = buffer_of(f);
     uint32_t count = 0;
     for (uint32_t i = 0; i < CS_RESERVATIONS_MAX; i++) {
         const cs_reservation *r = &f->reservations[i];
         if (!r->in_use || r == except || r->court != court || !reservation_is_live(r)) continue;
-        if (r->start_ms < end_ms && start_ms < r->end_ms) rows[count++] = i;
+        if (r->start_ms - buffer_ms < end_ms && start_ms < r->end_ms + buffer_ms) rows[count++] = i;
     }
     return count;
 }
@@ -61,22 +66,23 @@ uint32_t reservation_overlapping(const cs_facility *f, uint8_t court, int64_t st
 /* Places in use at instant t by the reservations in `rows`. */
 static uint32_t usage_at(const cs_facility *f, const uint32_t *rows, uint32_t count, int64_t t,
                          bool confirmed_only) {
+    int64_t buffer_ms = buffer_of(f);
     uint32_t used = 0;
     for (uint32_t i = 0; i < count; i++) {
         const cs_reservation *r = &f->reservations[rows[i]];
         if (confirmed_only && r->status != CS_CONFIRMED) continue;
-        if (r->start_ms <= t && t < r->end_ms) used += r->party_size;
+        if (r->start_ms - buffer_ms <= t && t < r->end_ms + buffer_ms) used += r->party_size;
     }
     return used;
 }
 
 uint32_t reservation_peak(const cs_facility *f, const uint32_t *rows, uint32_t count, int64_t start_ms,
                           int64_t end_ms, bool confirmed_only) {
-    /* Usage only rises where a reservation starts, so the maximum over
-     * [start, end) is at `start` or at a start inside the interval. */
+    /* Usage only rises where a reservation (with its buffer) starts, so the
+     * maximum over [start, end) is at `start` or at a start inside it. */
     uint32_t peak = usage_at(f, rows, count, start_ms, confirmed_only);
     for (uint32_t i = 0; i < count; i++) {
-        int64_t t = f->reservations[rows[i]].start_ms;
+        int64_t t = f->reservations[rows[i]].start_ms - buffer_of(f);
         if (t > start_ms && t < end_ms) {
             uint32_t used = usage_at(f, rows, count, t, confirmed_only);
             if (used > peak) peak = used;
