@@ -22,7 +22,7 @@
 
 enum {
     CS_INPUT_MAX = JSON_INPUT_MAX,          /* bytes of one command */
-    CS_OUTPUT_MAX = 4 * 1024 * 1024,        /* bytes of one output: the largest day plus every hold expiring at once */
+    CS_OUTPUT_MAX = 7 * 1024 * 1024,        /* bytes of one output: the largest day plus every hold expiring at once, or a snapshot */
     CS_ID_MAX = 64,                         /* bytes of an id: [A-Za-z0-9_-]{1,64} */
     CS_FACILITY_ID_MAX = 40,                /* bytes of a facility id: [A-Za-z0-9-]{1,40} */
     CS_NAME_MAX = 100,                      /* bytes of a display name (UTF-8) */

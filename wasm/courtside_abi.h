@@ -11,11 +11,11 @@
 
 #include <stdint.h>
 
-#define CS_ABI_VERSION 1u
+#define CS_ABI_VERSION 2u
 
 #define CS_EXPORT(name) __attribute__((visibility("default"), used, export_name(#name)))
 
-/* The version of this ABI (1). */
+/* The version of this ABI (2: snapshots and the state hash). */
 uint32_t cs_abi_version(void);
 /* The input buffer, cs_input_max() bytes long. */
 uint8_t *cs_input(void);
@@ -27,5 +27,14 @@ uint32_t cs_run(uint32_t length);
 uint8_t *cs_output(void);
 /* Forgets everything: the instance is as new. */
 void cs_reset(void);
+/* Writes a snapshot of the facility (core/snapshot.h) to the output buffer;
+ * returns its length. */
+uint32_t cs_snapshot_write(void);
+/* Replaces the facility with the snapshot of `length` bytes the host put in
+ * the output buffer. Returns 1, or 0 for a malformed snapshot (the facility
+ * is then as new). */
+uint32_t cs_snapshot_restore(uint32_t length);
+/* The 64-bit hash of the facility's durable state. */
+uint64_t cs_state_hash_value(void);
 
 #endif

@@ -1,0 +1,349 @@
+/* snapshot.c: writing and reading the facility's durable state in the
+ * explicit little-endian format of snapshot.h, and its FNV-1a hash. */
+#include "snapshot.h"
+
+#include <string.h>
+
+#include "core.h"
+
+#define FNV_OFFSET UINT64_C(14695981039346656037)
+#define FNV_PRIME UINT64_C(1099511628211)
+
+/* Appends bytes to `buf` (when not NULL) and folds them into the hash. */
+typedef struct snap_writer {
+    uint8_t *buf;
+    size_t cap;
+    size_t len;
+    uint64_t hash;
+} snap_writer;
+
+static void put_bytes(snap_writer *w, const void *data, size_t n) {
+    const uint8_t *bytes = data;
+    for (size_t i = 0; i < n; i++) w->hash = (w->hash ^ bytes[i]) * FNV_PRIME;
+    if (w->buf != NULL) {
+        CS_ASSERT(w->len + n <= w->cap);
+        memcpy(w->buf + w->len, bytes, n);
+    }
+    w->len += n;
+}
+
+static void put_uint(snap_writer *w, uint64_t value, size_t width) {
+    uint8_t bytes[8];
+    for (size_t i = 0; i < width; i++) bytes[i] = (uint8_t)(value >> (8 * i));
+    put_bytes(w, bytes, width);
+}
+
+static void put_u8(snap_writer *w, uint8_t v) { put_uint(w, v, 1); }
+static void put_u16(snap_writer *w, uint16_t v) { put_uint(w, v, 2); }
+static void put_u32(snap_writer *w, uint32_t v) { put_uint(w, v, 4); }
+static void put_i64(snap_writer *w, int64_t v) { put_uint(w, (uint64_t)v, 8); }
+
+static void put_str(snap_writer *w, const char *text) {
+    size_t n = strlen(text);
+    CS_ASSERT(n <= 255);
+    put_u8(w, (uint8_t)n);
+    put_bytes(w, text, n);
+}
+
+static void put_rules(snap_writer *w, const cs_rules *r) {
+    put_u16(w, r->window_days);
+    put_u16(w, (uint16_t)r->window_opens_minute);
+    put_u32(w, r->min_notice_minutes);
+    put_u16(w, r->max_active);
+    put_u16(w, r->max_per_day);
+    put_u32(w, r->cancel_cutoff_minutes);
+}
+
+static void put_config(snap_writer *w, const cs_config *c) {
+    put_u8(w, c->configured);
+    put_str(w, c->facility_id);
+    put_str(w, c->name);
+    put_str(w, c->time_zone);
+    put_str(w, c->tz_rule);
+    put_u8(w, c->court_count);
+    for (uint32_t i = 0; i < c->court_count; i++) {
+        put_str(w, c->courts[i].id);
+        put_str(w, c->courts[i].name);
+        put_u16(w, c->courts[i].capacity);
+    }
+    for (uint32_t day = 0; day < 7; day++) {
+        put_u8(w, c->range_count[day]);
+        for (uint32_t i = 0; i < c->range_count[day]; i++) {
+            put_u16(w, (uint16_t)c->ranges[day][i].open_minute);
+            put_u16(w, (uint16_t)c->ranges[day][i].close_minute);
+        }
+    }
+    put_u16(w, c->grid_minutes);
+    put_u8(w, c->duration_count);
+    for (uint32_t i = 0; i < c->duration_count; i++) put_u16(w, c->durations_minutes[i]);
+    put_u32(w, c->hold_ttl_ms);
+    put_u16(w, c->buffer_minutes);
+    put_rules(w, &c->rules);
+    put_u8(w, c->tier_count);
+    for (uint32_t i = 0; i < c->tier_count; i++) {
+        put_str(w, c->tiers[i].name);
+        put_u32(w, (uint32_t)c->tiers[i].priority);
+        put_rules(w, &c->tiers[i].rules);
+    }
+}
+
+static void put_tables(snap_writer *w, const cs_facility *f) {
+    put_u32(w, f->reservation_count);
+    for (uint32_t i = 0; i < CS_RESERVATIONS_MAX; i++) {
+        const cs_reservation *r = &f->reservations[i];
+        if (!r->in_use) continue;
+        put_u32(w, i);
+        put_u8(w, r->status);
+        put_u8(w, r->court);
+        put_u16(w, r->party_size);
+        put_u32(w, r->version);
+        put_i64(w, r->start_ms);
+        put_i64(w, r->end_ms);
+        put_i64(w, r->hold_expiry_ms);
+        put_i64(w, r->created_ms);
+        put_i64(w, r->updated_ms);
+        put_str(w, r->id);
+        put_str(w, r->member_id);
+    }
+    put_u32(w, f->idempotency_count);
+    for (uint32_t i = 0; i < CS_IDEMPOTENCY_KEYS_MAX; i++) {
+        const cs_idempotency_key *k = &f->idempotency[i];
+        if (!k->in_use) continue;
+        put_u32(w, i);
+        put_u8(w, k->court);
+        put_i64(w, k->created_ms);
+        put_i64(w, k->start_ms);
+        put_i64(w, k->end_ms);
+        put_i64(w, k->hold_expiry_ms);
+        put_str(w, k->key);
+        put_str(w, k->member_id);
+        put_str(w, k->reservation_id);
+    }
+    put_u32(w, f->member_count);
+    for (uint32_t i = 0; i < CS_MEMBERS_MAX; i++) {
+        const cs_member *m = &f->members[i];
+        if (!m->in_use) continue;
+        put_u32(w, i);
+        put_u8(w, m->tier);
+        put_u32(w, m->late_cancellations);
+        put_str(w, m->id);
+    }
+    put_u32(w, f->block_count);
+    for (uint32_t i = 0; i < CS_BLOCKS_MAX; i++) {
+        const cs_block *b = &f->blocks[i];
+        if (!b->in_use) continue;
+        put_u32(w, i);
+        put_u8(w, b->court);
+        put_i64(w, b->start_ms);
+        put_i64(w, b->end_ms);
+        put_str(w, b->id);
+        put_str(w, b->reason);
+    }
+}
+
+static void put_state(snap_writer *w, const cs_facility *f) {
+    put_bytes(w, "CSNP", 4);
+    put_u32(w, CS_SNAPSHOT_VERSION);
+    put_uint(w, f->seq, 8);
+    put_i64(w, f->now_ms);
+    put_config(w, &f->config);
+    put_tables(w, f);
+}
+
+size_t cs_snapshot(const cs_facility *f, uint8_t *out, size_t cap) {
+    CS_ASSERT(cap >= CS_SNAPSHOT_MAX);
+    snap_writer w = {.buf = out, .cap = cap, .hash = FNV_OFFSET};
+    put_state(&w, f);
+    return w.len;
+}
+
+uint64_t cs_state_hash(const cs_facility *f) {
+    snap_writer w = {.buf = NULL, .hash = FNV_OFFSET};
+    put_state(&w, f);
+    return w.hash;
+}
+
+/* Reading: every read checks the bounds; the first failure sticks. */
+typedef struct snap_reader {
+    const uint8_t *in;
+    size_t len;
+    size_t at;
+    bool ok;
+} snap_reader;
+
+static uint64_t get_uint(snap_reader *r, size_t width) {
+    uint64_t value = 0;
+    if (!r->ok || r->len - r->at < width) {
+        r->ok = false;
+        return 0;
+    }
+    for (size_t i = 0; i < width; i++) value |= (uint64_t)r->in[r->at + i] << (8 * i);
+    r->at += width;
+    return value;
+}
+
+static uint8_t get_u8(snap_reader *r) { return (uint8_t)get_uint(r, 1); }
+static uint16_t get_u16(snap_reader *r) { return (uint16_t)get_uint(r, 2); }
+static uint32_t get_u32(snap_reader *r) { return (uint32_t)get_uint(r, 4); }
+static int64_t get_i64(snap_reader *r) { return (int64_t)get_uint(r, 8); }
+
+/* A string of at most `max` bytes into `out` (max + 1 bytes). */
+static void get_str(snap_reader *r, char *out, size_t max) {
+    size_t n = get_u8(r);
+    if (!r->ok || n > max || r->len - r->at < n || memchr(r->in + r->at, 0, n) != NULL) {
+        r->ok = false;
+        out[0] = '\0';
+        return;
+    }
+    memcpy(out, r->in + r->at, n);
+    out[n] = '\0';
+    r->at += n;
+}
+
+static void check(snap_reader *r, bool condition) { r->ok = r->ok && condition; }
+
+static void get_rules(snap_reader *r, cs_rules *rules) {
+    rules->window_days = get_u16(r);
+    rules->window_opens_minute = (int16_t)get_u16(r);
+    rules->min_notice_minutes = get_u32(r);
+    rules->max_active = get_u16(r);
+    rules->max_per_day = get_u16(r);
+    rules->cancel_cutoff_minutes = get_u32(r);
+}
+
+static void get_config(snap_reader *r, cs_config *c) {
+    c->configured = get_u8(r) != 0;
+    get_str(r, c->facility_id, CS_FACILITY_ID_MAX);
+    get_str(r, c->name, CS_NAME_MAX);
+    get_str(r, c->time_zone, ZONE_NAME_MAX - 1);
+    get_str(r, c->tz_rule, ZONE_RULE_TEXT_MAX);
+    if (c->configured) check(r, zone_parse(c->tz_rule, strlen(c->tz_rule), &c->zone));
+    c->court_count = get_u8(r);
+    check(r, c->court_count <= CS_COURTS_MAX);
+    for (uint32_t i = 0; r->ok && i < c->court_count; i++) {
+        get_str(r, c->courts[i].id, CS_ID_MAX);
+        get_str(r, c->courts[i].name, CS_NAME_MAX);
+        c->courts[i].capacity = get_u16(r);
+    }
+    for (uint32_t day = 0; r->ok && day < 7; day++) {
+        c->range_count[day] = get_u8(r);
+        check(r, c->range_count[day] <= CS_RANGES_PER_DAY_MAX);
+        for (uint32_t i = 0; r->ok && i < c->range_count[day]; i++) {
+            c->ranges[day][i].open_minute = (int16_t)get_u16(r);
+            c->ranges[day][i].close_minute = (int16_t)get_u16(r);
+        }
+    }
+    c->grid_minutes = get_u16(r);
+    check(r, !c->configured || (c->grid_minutes >= CS_GRID_MINUTES_MIN && c->grid_minutes <= CS_GRID_MINUTES_MAX));
+    c->duration_count = get_u8(r);
+    check(r, c->duration_count <= CS_DURATIONS_MAX);
+    for (uint32_t i = 0; r->ok && i < c->duration_count; i++) c->durations_minutes[i] = get_u16(r);
+    c->hold_ttl_ms = get_u32(r);
+    c->buffer_minutes = get_u16(r);
+    get_rules(r, &c->rules);
+    c->tier_count = get_u8(r);
+    check(r, c->tier_count <= CS_TIERS_MAX);
+    for (uint32_t i = 0; r->ok && i < c->tier_count; i++) {
+        get_str(r, c->tiers[i].name, CS_ID_MAX);
+        c->tiers[i].priority = (int32_t)get_u32(r);
+        get_rules(r, &c->tiers[i].rules);
+    }
+}
+
+static void get_reservations(snap_reader *r, cs_facility *f) {
+    f->reservation_count = get_u32(r);
+    check(r, f->reservation_count <= CS_RESERVATIONS_MAX);
+    for (uint32_t n = 0; r->ok && n < f->reservation_count; n++) {
+        uint32_t row = get_u32(r);
+        check(r, row < CS_RESERVATIONS_MAX && !f->reservations[row % CS_RESERVATIONS_MAX].in_use);
+        if (!r->ok) return;
+        cs_reservation *res = &f->reservations[row];
+        res->in_use = true;
+        res->status = get_u8(r);
+        res->court = get_u8(r);
+        res->party_size = get_u16(r);
+        res->version = get_u32(r);
+        res->start_ms = get_i64(r);
+        res->end_ms = get_i64(r);
+        res->hold_expiry_ms = get_i64(r);
+        res->created_ms = get_i64(r);
+        res->updated_ms = get_i64(r);
+        get_str(r, res->id, CS_ID_MAX);
+        get_str(r, res->member_id, CS_ID_MAX);
+        check(r, res->status >= CS_HELD && res->status <= CS_EXPIRED && res->court < f->config.court_count &&
+                     res->start_ms < res->end_ms);
+    }
+}
+
+static void get_keys(snap_reader *r, cs_facility *f) {
+    f->idempotency_count = get_u32(r);
+    check(r, f->idempotency_count <= CS_IDEMPOTENCY_KEYS_MAX);
+    for (uint32_t n = 0; r->ok && n < f->idempotency_count; n++) {
+        uint32_t row = get_u32(r);
+        check(r, row < CS_IDEMPOTENCY_KEYS_MAX && !f->idempotency[row % CS_IDEMPOTENCY_KEYS_MAX].in_use);
+        if (!r->ok) return;
+        cs_idempotency_key *k = &f->idempotency[row];
+        k->in_use = true;
+        k->court = get_u8(r);
+        k->created_ms = get_i64(r);
+        k->start_ms = get_i64(r);
+        k->end_ms = get_i64(r);
+        k->hold_expiry_ms = get_i64(r);
+        get_str(r, k->key, CS_ID_MAX);
+        get_str(r, k->member_id, CS_ID_MAX);
+        get_str(r, k->reservation_id, CS_ID_MAX);
+        check(r, k->court < f->config.court_count);
+    }
+}
+
+static void get_members(snap_reader *r, cs_facility *f) {
+    f->member_count = get_u32(r);
+    check(r, f->member_count <= CS_MEMBERS_MAX);
+    for (uint32_t n = 0; r->ok && n < f->member_count; n++) {
+        uint32_t row = get_u32(r);
+        check(r, row < CS_MEMBERS_MAX && !f->members[row % CS_MEMBERS_MAX].in_use);
+        if (!r->ok) return;
+        cs_member *m = &f->members[row];
+        m->in_use = true;
+        m->tier = get_u8(r);
+        m->late_cancellations = get_u32(r);
+        get_str(r, m->id, CS_ID_MAX);
+        check(r, m->tier <= f->config.tier_count);
+    }
+}
+
+static void get_blocks(snap_reader *r, cs_facility *f) {
+    f->block_count = get_u32(r);
+    check(r, f->block_count <= CS_BLOCKS_MAX);
+    for (uint32_t n = 0; r->ok && n < f->block_count; n++) {
+        uint32_t row = get_u32(r);
+        check(r, row < CS_BLOCKS_MAX && !f->blocks[row % CS_BLOCKS_MAX].in_use);
+        if (!r->ok) return;
+        cs_block *b = &f->blocks[row];
+        b->in_use = true;
+        b->court = get_u8(r);
+        b->start_ms = get_i64(r);
+        b->end_ms = get_i64(r);
+        get_str(r, b->id, CS_ID_MAX);
+        get_str(r, b->reason, CS_REASON_MAX);
+        check(r, (b->court < f->config.court_count || b->court == CS_ALL_COURTS) && b->start_ms < b->end_ms);
+    }
+}
+
+bool cs_restore(cs_facility *f, const uint8_t *in, size_t length) {
+    snap_reader r = {.in = in, .len = length, .at = 0, .ok = true};
+    cs_facility_init(f);
+    check(&r, length >= 8 && memcmp(in, "CSNP", 4) == 0);
+    r.at = 4;
+    check(&r, get_u32(&r) == CS_SNAPSHOT_VERSION);
+    f->seq = get_uint(&r, 8);
+    f->now_ms = get_i64(&r);
+    get_config(&r, &f->config);
+    get_reservations(&r, f);
+    get_keys(&r, f);
+    get_members(&r, f);
+    get_blocks(&r, f);
+    check(&r, r.at == length);
+    if (!r.ok) cs_facility_init(f);
+    return r.ok;
+}
