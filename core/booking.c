@@ -12,18 +12,25 @@ static void touch(cs_reservation *res, int64_t now_ms) {
     res->updated_ms = now_ms;
 }
 
+/* Changes a reservation's status and tells everyone. */
+static void transition(cs_facility *f, cs_reservation *res, cs_status status, cs_action action, cs_event_type type,
+                       int64_t now_ms) {
+    uint8_t from = res->status;
+    res->status = (uint8_t)status;
+    touch(res, now_ms);
+    cs_emit_change(f, type, action, from, res);
+}
+
 void booking_advance(cs_facility *f, int64_t now_ms) {
-    for (uint32_t i = 0; i < CS_RESERVATIONS_MAX; i++) {
-        cs_reservation *res = &f->reservations[i];
-        if (res->in_use && res->status == CS_HELD && res->hold_expiry_ms <= now_ms) {
-            res->status = CS_EXPIRED;
-            touch(res, now_ms);
-            cs_emit(f, CS_EVENT_SLOT_RELEASED, res->court, res->start_ms, res->end_ms);
-        }
-    }
     reservation_forget_due(f, now_ms);
     idempotency_forget_due(f, now_ms);
     blocks_forget_ended(f, now_ms);
+    for (uint32_t i = 0; i < CS_RESERVATIONS_MAX; i++) {
+        cs_reservation *res = &f->reservations[i];
+        if (res->in_use && res->status == CS_HELD && res->hold_expiry_ms <= now_ms) {
+            transition(f, res, CS_EXPIRED, CS_ACTION_EXPIRE, CS_EVENT_SLOT_RELEASED, now_ms);
+        }
+    }
 }
 
 static void write_hold(cs_request *r, const char *reservation_id, int64_t hold_expiry_ms) {
@@ -157,8 +164,8 @@ static cs_reservation *create(cs_request *r, const attempt_args *a, cs_status st
     memcpy(res->id, r->new_id, strlen(r->new_id) + 1);
     memcpy(res->member_id, a->member_id, strlen(a->member_id) + 1);
     r->f->reservation_count++;
-    cs_emit(r->f, status == CS_HELD ? CS_EVENT_SLOT_PENDING : CS_EVENT_SLOT_RESERVED, res->court, res->start_ms,
-            res->end_ms);
+    cs_emit_change(r->f, status == CS_HELD ? CS_EVENT_SLOT_PENDING : CS_EVENT_SLOT_RESERVED,
+                   status == CS_HELD ? CS_ACTION_ATTEMPT : CS_ACTION_BOOK, 0, res);
     return res;
 }
 
@@ -258,9 +265,7 @@ cs_error booking_confirm(cs_request *r) {
     switch (res->status) {
     case CS_HELD:
         CS_ASSERT(r->now_ms < res->hold_expiry_ms); /* booking_advance expired it otherwise */
-        res->status = CS_CONFIRMED;
-        touch(res, r->now_ms);
-        cs_emit(r->f, CS_EVENT_SLOT_RESERVED, res->court, res->start_ms, res->end_ms);
+        transition(r->f, res, CS_CONFIRMED, CS_ACTION_CONFIRM, CS_EVENT_SLOT_RESERVED, r->now_ms);
         break;
     case CS_CONFIRMED:
         break;
@@ -281,9 +286,7 @@ cs_error booking_release(cs_request *r) {
     if (e != CS_OK) return e;
     switch (res->status) {
     case CS_HELD:
-        res->status = CS_RELEASED;
-        touch(res, r->now_ms);
-        cs_emit(r->f, CS_EVENT_SLOT_RELEASED, res->court, res->start_ms, res->end_ms);
+        transition(r->f, res, CS_RELEASED, CS_ACTION_RELEASE, CS_EVENT_SLOT_RELEASED, r->now_ms);
         break;
     case CS_RELEASED:
     case CS_EXPIRED:
@@ -315,10 +318,12 @@ cs_error booking_cancel(cs_request *r) {
         if (late && !member_has_room(r->f, res->member_id)) {
             return cs_fail(&r->f->message, CS_ERR_LIMIT_EXCEEDED, "the facility has too many member records");
         }
-        if (late) member_record(r->f, res->member_id)->late_cancellations++;
-        res->status = CS_CANCELLED;
-        touch(res, r->now_ms);
-        cs_emit(r->f, CS_EVENT_SLOT_RELEASED, res->court, res->start_ms, res->end_ms);
+        if (late) {
+            cs_member *m = member_record(r->f, res->member_id);
+            m->late_cancellations++;
+            cs_member_changed(r->f, m);
+        }
+        transition(r->f, res, CS_CANCELLED, CS_ACTION_CANCEL, CS_EVENT_SLOT_RELEASED, r->now_ms);
         break;
     case CS_CANCELLED:
         break;
@@ -385,12 +390,17 @@ cs_error booking_reschedule(cs_request *r) {
         e = check_slot(r, res->member_id, court, start_ms, end_ms, res->party_size, res);
         if (e != CS_OK) return e;
         cs_emit(r->f, CS_EVENT_SLOT_RELEASED, res->court, res->start_ms, res->end_ms);
+        uint8_t from_court = res->court;
+        int64_t from_start_ms = res->start_ms, from_end_ms = res->end_ms;
         res->court = (uint8_t)court;
         res->start_ms = start_ms;
         res->end_ms = end_ms;
         touch(res, r->now_ms);
-        cs_emit(r->f, res->status == CS_HELD ? CS_EVENT_SLOT_PENDING : CS_EVENT_SLOT_RESERVED, res->court,
-                res->start_ms, res->end_ms);
+        cs_event *moved = cs_emit_change(r->f, res->status == CS_HELD ? CS_EVENT_SLOT_PENDING : CS_EVENT_SLOT_RESERVED,
+                                         CS_ACTION_RESCHEDULE, res->status, res);
+        moved->from_court = from_court;
+        moved->from_start_ms = from_start_ms;
+        moved->from_end_ms = from_end_ms;
     }
     if (e != CS_OK) return e;
     write_reservation_reply(r, res);

@@ -186,6 +186,117 @@ static void write_broadcasts(json_writer *w, const cs_facility *f) {
     json_array_end(w);
 }
 
+static const char *const action_names[] = {
+    [CS_ACTION_ATTEMPT] = "attempt", [CS_ACTION_CONFIRM] = "confirm", [CS_ACTION_RELEASE] = "release",
+    [CS_ACTION_CANCEL] = "cancel",   [CS_ACTION_EXPIRE] = "expire",   [CS_ACTION_BOOK] = "book",
+    [CS_ACTION_RESCHEDULE] = "reschedule",
+};
+
+static const char *const role_names[] = {
+    [CS_ROLE_MEMBER] = "member", [CS_ROLE_STAFF] = "staff", [CS_ROLE_ADMIN] = "admin"};
+
+/* Who made the change: the actor, or null for the host (and the clock). */
+static void write_actor(json_writer *w, const cs_request *r) {
+    if (r->role == CS_ROLE_HOST) {
+        json_null(w);
+        return;
+    }
+    json_object_begin(w);
+    json_key(w, "memberId");
+    if (r->actor_member_id[0] != '\0') json_string(w, r->actor_member_id);
+    else json_null(w);
+    json_key(w, "role");
+    json_string(w, role_names[r->role]);
+    json_object_end(w);
+}
+
+static void write_reservation_effect(json_writer *w, const cs_request *r, const cs_event *event) {
+    json_object_begin(w);
+    json_key(w, "type");
+    json_string(w, "reservation");
+    json_key(w, "action");
+    json_string(w, action_names[event->action]);
+    json_key(w, "actor");
+    if (event->action == CS_ACTION_EXPIRE) json_null(w);
+    else write_actor(w, r);
+    json_key(w, "fromStatus");
+    if (event->from_status == 0) json_null(w);
+    else json_string(w, reservation_status_name(event->from_status));
+    if (event->action == CS_ACTION_RESCHEDULE) {
+        json_key(w, "previous");
+        json_object_begin(w);
+        json_key(w, "courtId");
+        json_string(w, r->f->config.courts[event->from_court].id);
+        json_key(w, "startTime");
+        cs_write_time(w, event->from_start_ms);
+        json_key(w, "endTime");
+        cs_write_time(w, event->from_end_ms);
+        json_object_end(w);
+    }
+    json_key(w, "reservation");
+    reservation_write(r->f, &event->reservation, w);
+    json_object_end(w);
+}
+
+static void write_facility_effect(json_writer *w, const cs_config *c) {
+    json_object_begin(w);
+    json_key(w, "type");
+    json_string(w, "facility");
+    json_key(w, "facility");
+    json_object_begin(w);
+    json_key(w, "facilityId");
+    json_string(w, c->facility_id);
+    json_key(w, "name");
+    json_string(w, c->name);
+    json_key(w, "timeZone");
+    json_string(w, c->time_zone);
+    json_key(w, "courts");
+    json_array_begin(w);
+    for (uint32_t i = 0; i < c->court_count; i++) {
+        json_object_begin(w);
+        json_key(w, "courtId");
+        json_string(w, c->courts[i].id);
+        json_key(w, "name");
+        json_string(w, c->courts[i].name);
+        json_key(w, "capacity");
+        json_int(w, c->courts[i].capacity);
+        json_object_end(w);
+    }
+    json_array_end(w);
+    json_object_end(w);
+    json_object_end(w);
+}
+
+static void write_member_effect(json_writer *w, const cs_facility *f, const cs_member *m) {
+    json_object_begin(w);
+    json_key(w, "type");
+    json_string(w, "member");
+    json_key(w, "member");
+    json_object_begin(w);
+    json_key(w, "memberId");
+    json_string(w, m->id);
+    json_key(w, "tier");
+    if (m->tier != 0) json_string(w, f->config.tiers[m->tier - 1].name);
+    else json_null(w);
+    json_key(w, "lateCancellations");
+    json_int(w, m->late_cancellations);
+    json_object_end(w);
+    json_object_end(w);
+}
+
+/* The work for the host: rows for the projection and the audit log. */
+static void write_effects(json_writer *w, const cs_request *r) {
+    const cs_facility *f = r->f;
+    json_array_begin(w);
+    for (uint32_t i = 0; i < f->event_count; i++) {
+        const cs_event *event = &f->events[i];
+        if (event->action != CS_ACTION_NONE) write_reservation_effect(w, r, event);
+        if (event->type == CS_EVENT_FACILITY_UPDATED) write_facility_effect(w, &f->config);
+    }
+    for (uint32_t i = 0; i < f->member_change_count; i++) write_member_effect(w, f, &f->members[f->member_changes[i]]);
+    json_array_end(w);
+}
+
 static size_t append(uint8_t *out, size_t len, size_t cap, const char *text) {
     size_t n = strlen(text);
     CS_ASSERT(len + n <= cap);
@@ -198,8 +309,8 @@ enum { HEADER_MAX = 128 };
 /* The output is written as: header, reply, broadcasts, effects. The reply
  * is written first (at HEADER_MAX) because the header depends on what the
  * operation did; the header then goes in front of it. */
-static size_t write_output(cs_facility *f, cs_error error, int success_status, json_writer *reply, uint8_t *out,
-                           size_t cap) {
+static size_t write_output(const cs_request *r, cs_error error, json_writer *reply, uint8_t *out, size_t cap) {
+    cs_facility *f = r->f;
     CS_ASSERT(!reply->overflow);
     int64_t deadline = blocks_next_deadline(f, idempotency_next_deadline(f, reservation_next_deadline(f, -1)));
     uint8_t header[HEADER_MAX];
@@ -207,7 +318,7 @@ static size_t write_output(cs_facility *f, cs_error error, int success_status, j
     json_writer_init(&h, header, sizeof header);
     json_object_begin(&h);
     json_key(&h, "status");
-    json_int(&h, error == CS_OK ? success_status : cs_error_status(error));
+    json_int(&h, error == CS_OK ? r->status : cs_error_status(error));
     json_key(&h, "changed");
     json_bool(&h, f->changed);
     json_key(&h, "seq");
@@ -227,13 +338,19 @@ static size_t write_output(cs_facility *f, cs_error error, int success_status, j
     write_broadcasts(&tail, f);
     CS_ASSERT(!tail.overflow);
     len += tail.len;
-    return append(out, len, cap, ",\"effects\":[]}");
+    len = append(out, len, cap, ",\"effects\":");
+    json_writer_init(&tail, out + len, cap - len);
+    write_effects(&tail, r);
+    CS_ASSERT(!tail.overflow);
+    len += tail.len;
+    return append(out, len, cap, "}");
 }
 
 size_t cs_execute(cs_facility *f, const uint8_t *input, size_t length, uint8_t *out, size_t cap) {
     CS_ASSERT(cap >= CS_OUTPUT_MAX);
     f->changed = false;
     f->event_count = 0;
+    f->member_change_count = 0;
     cs_message_start(&f->message);
     json_writer reply;
     json_writer_init(&reply, out + HEADER_MAX, cap - HEADER_MAX);
@@ -257,5 +374,5 @@ size_t cs_execute(cs_facility *f, const uint8_t *input, size_t length, uint8_t *
         write_error(&reply, error, &f->message);
     }
     if (f->changed) f->now_ms = r.now_ms;
-    return write_output(f, error, r.status, &reply, out, cap);
+    return write_output(&r, error, &reply, out, cap);
 }

@@ -34,13 +34,42 @@ typedef struct cs_request {
 } cs_request;
 
 /* Records a visible change: bumps seq and queues the broadcast. */
-static inline void cs_emit(cs_facility *f, cs_event_type type, uint8_t court, int64_t start_ms,
-                           int64_t end_ms) {
+static inline cs_event *cs_emit(cs_facility *f, cs_event_type type, uint8_t court, int64_t start_ms,
+                                int64_t end_ms) {
     CS_ASSERT(f->event_count < CS_EVENTS_MAX);
     f->seq++;
     f->changed = true;
-    f->events[f->event_count++] = (cs_event){
-        .type = (uint8_t)type, .court = court, .seq = f->seq, .start_ms = start_ms, .end_ms = end_ms};
+    cs_event *event = &f->events[f->event_count++];
+    event->type = (uint8_t)type;
+    event->court = court;
+    event->action = CS_ACTION_NONE;
+    event->from_status = 0;
+    event->seq = f->seq;
+    event->start_ms = start_ms;
+    event->end_ms = end_ms;
+    return event;
+}
+
+/* A reservation changed (`from_status` 0: it is new): broadcast at its
+ * place, and recorded for the projection and the audit log. */
+static inline cs_event *cs_emit_change(cs_facility *f, cs_event_type type, cs_action action, uint8_t from_status,
+                                       const cs_reservation *res) {
+    cs_event *event = cs_emit(f, type, res->court, res->start_ms, res->end_ms);
+    event->action = (uint8_t)action;
+    event->from_status = from_status;
+    event->reservation = *res;
+    return event;
+}
+
+/* A member's record changed: the projection gets it. */
+static inline void cs_member_changed(cs_facility *f, const cs_member *m) {
+    uint32_t row = (uint32_t)(m - f->members);
+    f->changed = true;
+    for (uint32_t i = 0; i < f->member_change_count; i++) {
+        if (f->member_changes[i] == row) return;
+    }
+    CS_ASSERT(f->member_change_count < 4);
+    f->member_changes[f->member_change_count++] = row;
 }
 
 /* Staff and admins act on any reservation; members on their own. */
@@ -91,6 +120,7 @@ uint32_t reservation_usage(cs_facility *f, uint8_t court, int64_t start_ms, int6
 void reservation_forget_due(cs_facility *f, int64_t now_ms);
 int64_t reservation_next_deadline(const cs_facility *f, int64_t deadline_ms);
 void reservation_write(const cs_facility *f, const cs_reservation *r, json_writer *w);
+const char *reservation_status_name(uint8_t status);
 
 /* idempotency.c: remembered attempt answers. */
 const cs_idempotency_key *idempotency_find(const cs_facility *f, const char *member_id, const char *key);

@@ -163,13 +163,32 @@ typedef enum cs_event_type {
     CS_EVENT_FACILITY_UPDATED,
 } cs_event_type;
 
-/* A broadcast produced by the running command, in commit order. */
+typedef enum cs_action {
+    CS_ACTION_NONE = 0, /* a broadcast only */
+    CS_ACTION_ATTEMPT,
+    CS_ACTION_CONFIRM,
+    CS_ACTION_RELEASE,
+    CS_ACTION_CANCEL,
+    CS_ACTION_EXPIRE,
+    CS_ACTION_BOOK,
+    CS_ACTION_RESCHEDULE,
+} cs_action;
+
+/* A change made by the running command, in commit order: the broadcast
+ * watchers get and, for a reservation, what the projection and the audit
+ * log record. */
 typedef struct cs_event {
     uint8_t type;               /* cs_event_type */
-    uint8_t court;
+    uint8_t court;              /* the broadcast's place */
+    uint8_t action;             /* cs_action */
+    uint8_t from_status;        /* the reservation's status before, 0 if it is new */
+    uint8_t from_court;         /* a reschedule's old place */
     uint64_t seq;
     int64_t start_ms;
     int64_t end_ms;
+    int64_t from_start_ms;
+    int64_t from_end_ms;
+    cs_reservation reservation; /* with an action: the reservation after the change */
 } cs_event;
 
 typedef struct cs_facility {
@@ -191,6 +210,8 @@ typedef struct cs_facility {
     uint32_t rows[CS_RESERVATIONS_MAX]; /* reservation indices being looked at */
     uint32_t event_count;
     cs_event events[CS_EVENTS_MAX];
+    uint32_t member_change_count;
+    uint32_t member_changes[4];  /* rows of members whose record changed */
     cs_message message;
     json_doc doc;
 } cs_facility;

@@ -103,7 +103,7 @@ cs_error member_set_tier(cs_request *r) {
         cs_member *m = member_record(r->f, member_id);
         if (m == NULL) return cs_fail(&r->f->message, CS_ERR_LIMIT_EXCEEDED, "the facility has too many member records");
         m->tier = tier;
-        r->f->changed = true;
+        cs_member_changed(r->f, m);
     }
     write_member(r, member_id);
     return CS_OK;

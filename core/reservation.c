@@ -15,6 +15,8 @@ static const char *const status_names[] = {
  * occupying its interval widened by the buffer on both sides. */
 static int64_t buffer_of(const cs_facility *f) { return (int64_t)f->config.buffer_minutes * 60000; }
 
+const char *reservation_status_name(uint8_t status) { return status_names[status]; }
+
 bool reservation_is_live(const cs_reservation *r) { return r->status == CS_HELD || r->status == CS_CONFIRMED; }
 
 cs_reservation *reservation_find(cs_facility *f, const char *id) {
