@@ -69,10 +69,11 @@ cs_error availability_day(cs_request *r) {
     if (e == CS_OK) e = facility_check_id(r);
     if (e == CS_OK) e = args_find(&r->args, "date", &node);
     if (e != CS_OK) return e;
-    if (node == 0) return cs_fail_field(&r->f->message, "date", "is required");
-    const json_node *n = json_at(r->args.doc, node);
-    if (n->type != JSON_STRING || !civil_parse_date(json_text(r->args.doc, node), n->str_len, &local_day) ||
-        local_day >= CIVIL_MS_MAX / CIVIL_MS_PER_DAY) {
+    const json_node *n = node != 0 ? json_at(r->args.doc, node) : NULL;
+    if (n == NULL) {
+        local_day = calendar_local_day(&f->config, r->now_ms); /* today, where the facility is */
+    } else if (n->type != JSON_STRING || !civil_parse_date(json_text(r->args.doc, node), n->str_len, &local_day) ||
+               local_day >= CIVIL_MS_MAX / CIVIL_MS_PER_DAY) {
         return cs_fail_field(&r->f->message, "date", "must be a date such as 2026-12-30");
     }
     e = args_int(&r->args, "knownSeq", false, 0, INT64_MAX, &known_seq, &has_known);
@@ -85,8 +86,9 @@ cs_error availability_day(cs_request *r) {
     json_bool(w, true);
     json_key(w, "facilityId");
     json_string(w, f->config.facility_id);
+    char date[CIVIL_DATE_MAX];
     json_key(w, "date");
-    json_string_n(w, json_text(r->args.doc, node), n->str_len);
+    json_string_n(w, date, civil_format_date(local_day, date));
     json_key(w, "seq");
     json_int(w, (int64_t)f->seq);
     json_key(w, "courts");

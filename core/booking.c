@@ -140,6 +140,20 @@ static cs_error check_slot(cs_request *r, const char *member_id, int court, int6
     return CS_OK;
 }
 
+/* Nobody hoards courts with holds: a member has at most max_holds at once. */
+static cs_error check_holds(cs_request *r, const char *member_id) {
+    uint32_t holds = 0;
+    for (uint32_t i = 0; i < CS_RESERVATIONS_MAX; i++) {
+        const cs_reservation *res = &r->f->reservations[i];
+        holds += res->in_use && res->status == CS_HELD && strcmp(res->member_id, member_id) == 0;
+    }
+    if (cs_bypasses_rules(r) || holds < r->f->config.max_holds) return CS_OK;
+    cs_fail(&r->f->message, CS_ERR_RATE_LIMITED, "a member may hold at most ");
+    cs_message_int(&r->f->message, r->f->config.max_holds);
+    cs_message_text(&r->f->message, " slots at once: confirm or release one first");
+    return CS_ERR_RATE_LIMITED;
+}
+
 /* The new reservation's id must be fresh. */
 static cs_error check_new_id(cs_request *r) {
     if (r->new_id == NULL) return cs_fail_field(&r->f->message, "newId", "the host must supply a fresh id");
@@ -178,7 +192,8 @@ cs_error booking_attempt(cs_request *r) {
         const cs_idempotency_key *k = idempotency_find(f, a.member_id, a.key);
         if (k != NULL) return replay_attempt(r, &a, k);
     }
-    e = check_slot(r, a.member_id, a.court, a.start_ms, a.end_ms, a.party_size, NULL);
+    e = check_holds(r, a.member_id);
+    if (e == CS_OK) e = check_slot(r, a.member_id, a.court, a.start_ms, a.end_ms, a.party_size, NULL);
     if (e == CS_OK && a.key[0] != '\0' && !idempotency_has_room(f)) {
         e = cs_fail(&f->message, CS_ERR_RATE_LIMITED, "too many idempotency keys in the last 24 hours");
     }
@@ -403,6 +418,54 @@ cs_error booking_reschedule(cs_request *r) {
         moved->from_end_ms = from_end_ms;
     }
     if (e != CS_OK) return e;
+    write_reservation_reply(r, res);
+    return CS_OK;
+}
+
+static const char *const import_fields[] = {"facilityId", "reservationId", "courtId",   "memberId", "startTime",
+                                            "endTime",    "partySize",     "version",   "createdAt", NULL};
+
+/* Puts back a confirmed booking known elsewhere (the projection), with its
+ * id, version and creation time, when a facility is rebuilt. Capacity
+ * holds; the club's calendar and rules may have changed since, so they do
+ * not apply. */
+cs_error booking_import(cs_request *r) {
+    attempt_args a = {.party_size = 1};
+    char id[CS_ID_MAX + 1];
+    int64_t version, created_ms;
+    bool present, has_start, has_end;
+    cs_message *m = &r->f->message;
+    if (!cs_bypasses_rules(r) && r->role != CS_ROLE_HOST) return cs_fail(m, CS_ERR_FORBIDDEN, "only staff can import bookings");
+    cs_error e = args_check_known(&r->args, import_fields);
+    if (e == CS_OK) e = facility_check_id(r);
+    if (e == CS_OK) e = args_id(&r->args, "reservationId", true, id);
+    if (e == CS_OK) e = args_id(&r->args, "courtId", true, a.court_id);
+    if (e == CS_OK) e = args_id(&r->args, "memberId", true, a.member_id);
+    if (e == CS_OK) e = args_time(&r->args, "startTime", true, &a.start_ms, &has_start);
+    if (e == CS_OK) e = args_time(&r->args, "endTime", true, &a.end_ms, &has_end);
+    if (e == CS_OK) e = args_int(&r->args, "partySize", false, 1, CS_CAPACITY_MAX, &a.party_size, &present);
+    if (e == CS_OK) e = args_int(&r->args, "version", true, 1, UINT32_MAX - 1, &version, &present);
+    if (e == CS_OK) e = args_time(&r->args, "createdAt", true, &created_ms, &present);
+    if (e != CS_OK) return e;
+    if (a.end_ms <= a.start_ms) return cs_fail_field(m, "endTime", "must be after startTime");
+    a.court = facility_court_index(&r->f->config, a.court_id);
+    if (a.court < 0) return cs_fail(m, CS_ERR_NOT_FOUND, "no such court");
+    if (a.end_ms <= r->now_ms) return cs_fail(m, CS_ERR_INVALID_STATE, "the booking has already ended");
+    if (reservation_find(r->f, id) != NULL) return cs_fail_field(m, "reservationId", "is already in use");
+    uint32_t used = reservation_usage(r->f, (uint8_t)a.court, a.start_ms, a.end_ms, false, NULL);
+    if (used + (uint32_t)a.party_size > r->f->config.courts[a.court].capacity) {
+        return cs_fail(m, CS_ERR_SLOT_UNAVAILABLE, "the court is already taken for part of that time");
+    }
+    cs_reservation *res = reservation_allocate(r->f);
+    if (res == NULL) return cs_fail(m, CS_ERR_LIMIT_EXCEEDED, "the facility has too many live reservations");
+    *res = (cs_reservation){.in_use = true, .status = CS_CONFIRMED, .court = (uint8_t)a.court,
+                            .party_size = (uint16_t)a.party_size, .version = (uint32_t)version,
+                            .start_ms = a.start_ms, .end_ms = a.end_ms, .hold_expiry_ms = created_ms,
+                            .created_ms = created_ms, .updated_ms = r->now_ms};
+    memcpy(res->id, id, strlen(id) + 1);
+    memcpy(res->member_id, a.member_id, strlen(a.member_id) + 1);
+    r->f->reservation_count++;
+    cs_emit_change(r->f, CS_EVENT_SLOT_RESERVED, CS_ACTION_IMPORT, 0, res);
     write_reservation_reply(r, res);
     return CS_OK;
 }

@@ -57,6 +57,7 @@ static const struct {
     {"get", booking_get},            {"availability", availability_day}, {"tick", op_tick},
     {"book", booking_book},          {"reschedule", booking_reschedule}, {"member", member_show},
     {"set_member", member_set_tier}, {"block", blocks_add},          {"unblock", blocks_remove},
+    {"import", booking_import},
     {"debug_trap", op_debug_trap},
 };
 
@@ -189,7 +190,7 @@ static void write_broadcasts(json_writer *w, const cs_facility *f) {
 static const char *const action_names[] = {
     [CS_ACTION_ATTEMPT] = "attempt", [CS_ACTION_CONFIRM] = "confirm", [CS_ACTION_RELEASE] = "release",
     [CS_ACTION_CANCEL] = "cancel",   [CS_ACTION_EXPIRE] = "expire",   [CS_ACTION_BOOK] = "book",
-    [CS_ACTION_RESCHEDULE] = "reschedule",
+    [CS_ACTION_RESCHEDULE] = "reschedule", [CS_ACTION_IMPORT] = "import",
 };
 
 static const char *const role_names[] = {
@@ -244,25 +245,7 @@ static void write_facility_effect(json_writer *w, const cs_config *c) {
     json_string(w, "facility");
     json_key(w, "facility");
     json_object_begin(w);
-    json_key(w, "facilityId");
-    json_string(w, c->facility_id);
-    json_key(w, "name");
-    json_string(w, c->name);
-    json_key(w, "timeZone");
-    json_string(w, c->time_zone);
-    json_key(w, "courts");
-    json_array_begin(w);
-    for (uint32_t i = 0; i < c->court_count; i++) {
-        json_object_begin(w);
-        json_key(w, "courtId");
-        json_string(w, c->courts[i].id);
-        json_key(w, "name");
-        json_string(w, c->courts[i].name);
-        json_key(w, "capacity");
-        json_int(w, c->courts[i].capacity);
-        json_object_end(w);
-    }
-    json_array_end(w);
+    facility_write_settings(w, c);
     json_object_end(w);
     json_object_end(w);
 }

@@ -85,6 +85,8 @@ static inline bool cs_bypasses_rules(const cs_request *r) {
 /* facility.c: configuration. */
 cs_error facility_configure(cs_request *r);
 cs_error facility_describe(cs_request *r);
+/* The settings in the shape `configure` takes, inside an object the caller opened. */
+void facility_write_settings(json_writer *w, const cs_config *c);
 /* Checks the facilityId argument names this (configured) facility. */
 cs_error facility_check_id(cs_request *r);
 /* The index of the court with this id, or -1. */
@@ -140,6 +142,7 @@ cs_error booking_cancel(cs_request *r);
 cs_error booking_get(cs_request *r);
 cs_error booking_book(cs_request *r);
 cs_error booking_reschedule(cs_request *r);
+cs_error booking_import(cs_request *r);
 
 /* rules.c: the club's booking rules. */
 cs_error rules_read(const cs_args *a, cs_rules *rules);

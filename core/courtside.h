@@ -37,6 +37,8 @@ enum {
     CS_TIERS_MAX = 8,                       /* membership tiers with their own rules */
     CS_BLOCKS_MAX = 256,                    /* blocked periods (maintenance, tournaments) */
     CS_BUFFER_MINUTES_MAX = 120,            /* gap between bookings on a court */
+    CS_MAX_HOLDS_DEFAULT = 2,               /* holds one member may have at once */
+    CS_MAX_HOLDS_MAX = 20,
     CS_EVENTS_MAX = CS_RESERVATIONS_MAX + 8, /* broadcasts one command can produce */
     CS_GRID_MINUTES_MIN = 10,
     CS_GRID_MINUTES_MAX = 240,
@@ -102,6 +104,7 @@ typedef struct cs_config {
     uint16_t durations_minutes[CS_DURATIONS_MAX]; /* strictly increasing */
     uint32_t hold_ttl_ms;
     uint16_t buffer_minutes;    /* required gap between bookings on one court */
+    uint16_t max_holds;         /* holds one member may have at once (staff excepted) */
     cs_rules rules;             /* for members without a tier */
     uint8_t tier_count;
     cs_tier tiers[CS_TIERS_MAX];
@@ -172,6 +175,7 @@ typedef enum cs_action {
     CS_ACTION_EXPIRE,
     CS_ACTION_BOOK,
     CS_ACTION_RESCHEDULE,
+    CS_ACTION_IMPORT,
 } cs_action;
 
 /* A change made by the running command, in commit order: the broadcast

@@ -257,10 +257,11 @@ static cs_error read_tiers(cs_request *r, cs_config *c) {
 
 static const char *const configure_fields[] = {"facilityId", "name", "timeZone", "tzRule", "courts",
                                                "openingHours", "gridMinutes", "durationsMinutes",
-                                               "holdTtlSeconds", "bufferMinutes", "rules", "tiers", NULL};
+                                               "holdTtlSeconds", "bufferMinutes", "maxHoldsPerMember", "rules", "tiers",
+                                               NULL};
 
 static cs_error read_config(cs_request *r, cs_config *c) {
-    int64_t grid = 0, ttl = CS_HOLD_TTL_SECONDS_DEFAULT, buffer = 0;
+    int64_t grid = 0, ttl = CS_HOLD_TTL_SECONDS_DEFAULT, buffer = 0, holds = CS_MAX_HOLDS_DEFAULT;
     bool present;
     cs_error e = args_check_known(&r->args, configure_fields);
     if (e == CS_OK) e = args_facility_id(&r->args, c->facility_id);
@@ -276,6 +277,8 @@ static cs_error read_config(cs_request *r, cs_config *c) {
     c->hold_ttl_ms = (uint32_t)ttl * 1000u;
     if (e == CS_OK) e = args_int(&r->args, "bufferMinutes", false, 0, CS_BUFFER_MINUTES_MAX, &buffer, &present);
     c->buffer_minutes = (uint16_t)buffer;
+    if (e == CS_OK) e = args_int(&r->args, "maxHoldsPerMember", false, 1, CS_MAX_HOLDS_MAX, &holds, &present);
+    c->max_holds = (uint16_t)holds;
     if (e == CS_OK) e = read_rules(r, 0, "rules", &c->rules);
     if (e == CS_OK) e = read_tiers(r, c);
     c->configured = true;
@@ -391,12 +394,9 @@ static void write_hours(json_writer *w, const cs_config *c) {
     json_object_end(w);
 }
 
-cs_error facility_describe(cs_request *r) {
-    const cs_config *c = &r->f->config;
-    json_writer *w = r->reply;
-    json_object_begin(w);
-    json_key(w, "success");
-    json_bool(w, true);
+/* The settings as `configure` takes them (so they can be applied again),
+ * as members of an object the caller has opened. */
+void facility_write_settings(json_writer *w, const cs_config *c) {
     json_key(w, "facilityId");
     json_string(w, c->facility_id);
     json_key(w, "name");
@@ -430,6 +430,8 @@ cs_error facility_describe(cs_request *r) {
     json_int(w, c->hold_ttl_ms / 1000);
     json_key(w, "bufferMinutes");
     json_int(w, c->buffer_minutes);
+    json_key(w, "maxHoldsPerMember");
+    json_int(w, c->max_holds);
     json_key(w, "rules");
     rules_write(w, &c->rules);
     json_key(w, "tiers");
@@ -445,6 +447,14 @@ cs_error facility_describe(cs_request *r) {
         json_object_end(w);
     }
     json_array_end(w);
+}
+
+cs_error facility_describe(cs_request *r) {
+    json_writer *w = r->reply;
+    json_object_begin(w);
+    json_key(w, "success");
+    json_bool(w, true);
+    facility_write_settings(w, &r->f->config);
     json_key(w, "blocks");
     blocks_write(w, r->f);
     json_key(w, "seq");

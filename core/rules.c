@@ -29,11 +29,11 @@ cs_error rules_read(const cs_args *a, cs_rules *rules) {
     if (e == CS_OK) e = args_int(a, "cancelCutoffMinutes", false, 0, 525600, &value, &present);
     if (e == CS_OK && present) rules->cancel_cutoff_minutes = (uint32_t)value;
     if (e == CS_OK) e = args_find(a, "windowOpensAt", &node);
-    if (e != CS_OK || node == 0) return e;
+    if (e != CS_OK || node == 0 || json_at(a->doc, node)->type == JSON_NULL) return e;
     const json_node *n = json_at(a->doc, node);
     int32_t minute;
     if (n->type != JSON_STRING || !civil_parse_hhmm(json_text(a->doc, node), n->str_len, &minute) || minute >= 1440) {
-        return cs_fail_field(a->message, "windowOpensAt", "must be a local time such as \"07:00\"");
+        return cs_fail_field(a->message, "windowOpensAt", "must be a local time such as \"07:00\", or null");
     }
     rules->window_opens_minute = (int16_t)minute;
     return CS_OK;

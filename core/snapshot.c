@@ -78,6 +78,7 @@ static void put_config(snap_writer *w, const cs_config *c) {
     for (uint32_t i = 0; i < c->duration_count; i++) put_u16(w, c->durations_minutes[i]);
     put_u32(w, c->hold_ttl_ms);
     put_u16(w, c->buffer_minutes);
+    put_u16(w, c->max_holds);
     put_rules(w, &c->rules);
     put_u8(w, c->tier_count);
     for (uint32_t i = 0; i < c->tier_count; i++) {
@@ -240,6 +241,7 @@ static void get_config(snap_reader *r, cs_config *c) {
     for (uint32_t i = 0; r->ok && i < c->duration_count; i++) c->durations_minutes[i] = get_u16(r);
     c->hold_ttl_ms = get_u32(r);
     c->buffer_minutes = get_u16(r);
+    c->max_holds = get_u16(r);
     get_rules(r, &c->rules);
     c->tier_count = get_u8(r);
     check(r, c->tier_count <= CS_TIERS_MAX);
