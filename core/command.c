@@ -342,7 +342,9 @@ size_t cs_execute(cs_facility *f, const uint8_t *input, size_t length, uint8_t *
     cs_error error = CS_OK;
     cs_operation run = NULL;
     if (length > CS_INPUT_MAX) {
-        error = cs_fail(&f->message, CS_ERR_PAYLOAD_TOO_LARGE, "the command is larger than 65536 bytes");
+        error = cs_fail(&f->message, CS_ERR_PAYLOAD_TOO_LARGE, "the command is larger than ");
+        cs_message_int(&f->message, CS_INPUT_MAX);
+        cs_message_text(&f->message, " bytes");
     } else if (json_parse(&f->doc, input, length) != JSON_OK) {
         error = cs_fail(&f->message, CS_ERR_INVALID_JSON, f->doc.error_message);
     } else {

@@ -20,7 +20,7 @@
 #include <stdint.h>
 
 enum {
-    JSON_INPUT_MAX = 65536,      /* bytes of one document */
+    JSON_INPUT_MAX = 69632,      /* bytes of one document: a 65536-byte body and its envelope */
     JSON_DEPTH_MAX = 16,         /* nested arrays/objects */
     JSON_NODES_MAX = 4096,       /* values and keys in one document */
     JSON_STRING_MAX = 1024,      /* bytes of one decoded string */

@@ -1,0 +1,62 @@
+// http.js: the Worker's side of HTTP: JSON responses, errors in the API's
+// shape ({"success": false, "error", "message"}), and the request limits
+// checked before a body reaches a facility (media type and size).
+
+const BODY_MAX = 65536; // bytes; docs/LIMITS.md
+
+// An error answered as it is; thrown anywhere below the router.
+export class HttpError extends Error {
+  constructor(status, code, message, { field, headers } = {}) {
+    super(message);
+    this.status = status;
+    this.code = code;
+    this.field = field;
+    this.headers = headers;
+  }
+
+  response() {
+    const body = { success: false, error: this.code, message: this.message };
+    if (this.field !== undefined) body.field = this.field;
+    return jsonResponse(this.status, body, this.headers);
+  }
+}
+
+export function jsonResponse(status, value, headers = {}) {
+  return new Response(JSON.stringify(value), {
+    status,
+    headers: { "Content-Type": "application/json; charset=utf-8", ...headers },
+  });
+}
+
+// The request body as bytes (empty when there is none), after checking its
+// media type and its size: the declared length first, then the bytes
+// actually read, so an oversized body is never buffered whole. Past the
+// limit the rest is read and dropped rather than cancelled: cancelling an
+// upload midway breaks the connection under wrangler dev instead of
+// answering 413.
+export async function readBody(request) {
+  const type = request.headers.get("Content-Type");
+  if (type !== null && type.split(";")[0].trim().toLowerCase() !== "application/json") {
+    throw new HttpError(415, "unsupported_media_type", "the request body must be application/json");
+  }
+  if (Number(request.headers.get("Content-Length")) > BODY_MAX) throw tooLarge();
+  if (request.body === null) return new Uint8Array(0);
+  const chunks = [];
+  let length = 0;
+  for await (const chunk of request.body) {
+    length += chunk.byteLength;
+    if (length <= BODY_MAX) chunks.push(chunk);
+  }
+  if (length > BODY_MAX) throw tooLarge();
+  const body = new Uint8Array(length);
+  let offset = 0;
+  for (const chunk of chunks) {
+    body.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return body;
+}
+
+function tooLarge() {
+  return new HttpError(413, "payload_too_large", `the request body is larger than ${BODY_MAX} bytes`);
+}

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# test.sh (npm test): owns the test run, failing fast. Builds everything
+# (native, ASan+UBSan, wasi, Emscripten), runs the C unit tests and the
+# native conformance vectors under ctest in both native builds, the same
+# vectors through both wasm modules in Node, then the integration tests
+# against the real local runtime (node's test runner, one file at a time).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/build.sh native asan wasi emscripten
+ctest --test-dir build/native --output-on-failure
+ctest --test-dir build/asan --output-on-failure
+for module in build/wasi/courtside-wasi.wasm build/emscripten/courtside-emscripten.wasm; do
+  echo "vectors through $module"
+  node tests/vectors/run.mjs -- node glue/cli.mjs "$module"
+done
+node --test --test-concurrency=1 tests/integration/
