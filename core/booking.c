@@ -18,13 +18,25 @@ static void transition(cs_facility *f, cs_reservation *res, cs_status status, cs
     uint8_t from = res->status;
     res->status = (uint8_t)status;
     touch(res, now_ms);
+    if (res->offer_entry != 0) {
+        waitlist_offer_ended(f, res, now_ms);
+        if (action == CS_ACTION_CONFIRM) action = CS_ACTION_WAITLIST_ACCEPT;
+        if (action == CS_ACTION_RELEASE) action = CS_ACTION_WAITLIST_DECLINE;
+    }
     cs_emit_change(f, type, action, from, res);
+}
+
+void booking_settle_offer(cs_request *r, cs_reservation *res, bool accept) {
+    CS_ASSERT(res->status == CS_HELD && res->offer_entry != 0);
+    if (accept) transition(r->f, res, CS_CONFIRMED, CS_ACTION_CONFIRM, CS_EVENT_SLOT_RESERVED, r->now_ms);
+    else transition(r->f, res, CS_RELEASED, CS_ACTION_RELEASE, CS_EVENT_SLOT_RELEASED, r->now_ms);
 }
 
 void booking_advance(cs_facility *f, int64_t now_ms) {
     reservation_forget_due(f, now_ms);
     idempotency_forget_due(f, now_ms);
     blocks_forget_ended(f, now_ms);
+    waitlist_advance(f, now_ms);
     for (uint32_t i = 0; i < CS_RESERVATIONS_MAX; i++) {
         cs_reservation *res = &f->reservations[i];
         if (res->in_use && res->status == CS_HELD && res->hold_expiry_ms <= now_ms) {
@@ -145,7 +157,7 @@ static cs_error check_holds(cs_request *r, const char *member_id) {
     uint32_t holds = 0;
     for (uint32_t i = 0; i < CS_RESERVATIONS_MAX; i++) {
         const cs_reservation *res = &r->f->reservations[i];
-        holds += res->in_use && res->status == CS_HELD && strcmp(res->member_id, member_id) == 0;
+        holds += res->in_use && res->status == CS_HELD && res->offer_entry == 0 && strcmp(res->member_id, member_id) == 0;
     }
     if (cs_bypasses_rules(r) || holds < r->f->config.max_holds) return CS_OK;
     cs_fail(&r->f->message, CS_ERR_RATE_LIMITED, "a member may hold at most ");
@@ -315,6 +327,19 @@ cs_error booking_release(cs_request *r) {
     return CS_OK;
 }
 
+/* Serves the waitlist now and returns who (if anyone) got the place `res` freed. */
+static const cs_promotion *promotion_into(cs_request *r, const cs_reservation *res) {
+    uint32_t before = r->f->promotion_count;
+    matcher_run(r);
+    for (uint32_t i = before; i < r->f->promotion_count; i++) {
+        const cs_reservation *got = &r->f->reservations[r->f->promotions[i].reservation];
+        if (got->court == res->court && got->start_ms < res->end_ms && res->start_ms < got->end_ms) {
+            return &r->f->promotions[i];
+        }
+    }
+    return NULL;
+}
+
 static const char *const cancel_fields[] = {"facilityId", "reservationId", "reason", NULL};
 
 cs_error booking_cancel(cs_request *r) {
@@ -352,6 +377,11 @@ cs_error booking_cancel(cs_request *r) {
     reservation_write(r->f, res, r->reply);
     json_key(r->reply, "lateCancellation");
     json_bool(r->reply, late);
+    const cs_promotion *promotion = promotion_into(r, res);
+    if (promotion != NULL) {
+        json_key(r->reply, "waitlistPromotion");
+        waitlist_write_promotion(r->reply, r->f, promotion);
+    }
     json_object_end(r->reply);
     return CS_OK;
 }

@@ -57,7 +57,9 @@ static const struct {
     {"get", booking_get},            {"availability", availability_day}, {"tick", op_tick},
     {"book", booking_book},          {"reschedule", booking_reschedule}, {"member", member_show},
     {"set_member", member_set_tier}, {"block", blocks_add},          {"unblock", blocks_remove},
-    {"import", booking_import},
+    {"import", booking_import},      {"waitlist_join", waitlist_join}, {"waitlist_leave", waitlist_leave},
+    {"waitlist_accept", waitlist_accept}, {"waitlist_decline", waitlist_decline},
+    {"waitlist_list", waitlist_list}, {"waitlist_metrics", waitlist_metrics},
     {"debug_trap", op_debug_trap},
 };
 
@@ -191,6 +193,8 @@ static const char *const action_names[] = {
     [CS_ACTION_ATTEMPT] = "attempt", [CS_ACTION_CONFIRM] = "confirm", [CS_ACTION_RELEASE] = "release",
     [CS_ACTION_CANCEL] = "cancel",   [CS_ACTION_EXPIRE] = "expire",   [CS_ACTION_BOOK] = "book",
     [CS_ACTION_RESCHEDULE] = "reschedule", [CS_ACTION_IMPORT] = "import",
+    [CS_ACTION_WAITLIST_OFFER] = "waitlist_offer", [CS_ACTION_WAITLIST_BOOK] = "waitlist_book",
+    [CS_ACTION_WAITLIST_ACCEPT] = "waitlist_accept", [CS_ACTION_WAITLIST_DECLINE] = "waitlist_decline",
 };
 
 static const char *const role_names[] = {
@@ -267,6 +271,36 @@ static void write_member_effect(json_writer *w, const cs_facility *f, const cs_m
     json_object_end(w);
 }
 
+/* A member served from the waitlist is told: an offer (until when) or a booking. */
+static void write_promotion_notice(json_writer *w, const cs_facility *f, const cs_promotion *p) {
+    const cs_reservation *res = &f->reservations[p->reservation];
+    json_object_begin(w);
+    json_key(w, "type");
+    json_string(w, "notification");
+    json_key(w, "notification");
+    json_object_begin(w);
+    json_key(w, "kind");
+    json_string(w, p->offer ? "waitlist_offer" : "waitlist_auto_booked");
+    json_key(w, "memberId");
+    json_string(w, res->member_id);
+    json_key(w, "reservationId");
+    json_string(w, res->id);
+    json_key(w, "waitlistId");
+    json_string(w, f->entries[p->entry].id);
+    json_key(w, "courtId");
+    json_string(w, f->config.courts[res->court].id);
+    json_key(w, "startTime");
+    cs_write_time(w, res->start_ms);
+    json_key(w, "endTime");
+    cs_write_time(w, res->end_ms);
+    if (p->offer) {
+        json_key(w, "offerExpiry");
+        cs_write_time(w, res->hold_expiry_ms);
+    }
+    json_object_end(w);
+    json_object_end(w);
+}
+
 /* The work for the host: rows for the projection and the audit log. */
 static void write_effects(json_writer *w, const cs_request *r) {
     const cs_facility *f = r->f;
@@ -277,6 +311,15 @@ static void write_effects(json_writer *w, const cs_request *r) {
         if (event->type == CS_EVENT_FACILITY_UPDATED) write_facility_effect(w, &f->config);
     }
     for (uint32_t i = 0; i < f->member_change_count; i++) write_member_effect(w, f, &f->members[f->member_changes[i]]);
+    for (uint32_t i = 0; i < f->entry_change_count; i++) {
+        json_object_begin(w);
+        json_key(w, "type");
+        json_string(w, "waitlist");
+        json_key(w, "entry");
+        waitlist_write_entry(w, f, &f->entries[f->entry_changes[i]]);
+        json_object_end(w);
+    }
+    for (uint32_t i = 0; i < f->promotion_count; i++) write_promotion_notice(w, f, &f->promotions[i]);
     json_array_end(w);
 }
 
@@ -295,7 +338,8 @@ enum { HEADER_MAX = 128 };
 static size_t write_output(const cs_request *r, cs_error error, json_writer *reply, uint8_t *out, size_t cap) {
     cs_facility *f = r->f;
     CS_ASSERT(!reply->overflow);
-    int64_t deadline = blocks_next_deadline(f, idempotency_next_deadline(f, reservation_next_deadline(f, -1)));
+    int64_t deadline = reservation_next_deadline(f, -1);
+    deadline = waitlist_next_deadline(f, blocks_next_deadline(f, idempotency_next_deadline(f, deadline)));
     uint8_t header[HEADER_MAX];
     json_writer h;
     json_writer_init(&h, header, sizeof header);
@@ -334,6 +378,10 @@ size_t cs_execute(cs_facility *f, const uint8_t *input, size_t length, uint8_t *
     f->changed = false;
     f->event_count = 0;
     f->member_change_count = 0;
+    f->waitlist_due = false;
+    f->events_matched = 0;
+    f->promotion_count = 0;
+    f->entry_change_count = 0;
     cs_message_start(&f->message);
     json_writer reply;
     json_writer_init(&reply, out + HEADER_MAX, cap - HEADER_MAX);
@@ -353,6 +401,7 @@ size_t cs_execute(cs_facility *f, const uint8_t *input, size_t length, uint8_t *
     if (error == CS_OK) {
         booking_advance(f, r.now_ms);
         error = run(&r);
+        matcher_run(&r); /* whatever opened goes to the waitlist */
     }
     if (error != CS_OK) {
         json_writer_init(&reply, out + HEADER_MAX, cap - HEADER_MAX);

@@ -39,6 +39,7 @@ static inline cs_event *cs_emit(cs_facility *f, cs_event_type type, uint8_t cour
     CS_ASSERT(f->event_count < CS_EVENTS_MAX);
     f->seq++;
     f->changed = true;
+    if (type == CS_EVENT_SLOT_RELEASED || type == CS_EVENT_FACILITY_UPDATED) f->waitlist_due = true;
     cs_event *event = &f->events[f->event_count++];
     event->type = (uint8_t)type;
     event->court = court;
@@ -143,6 +144,8 @@ cs_error booking_get(cs_request *r);
 cs_error booking_book(cs_request *r);
 cs_error booking_reschedule(cs_request *r);
 cs_error booking_import(cs_request *r);
+/* Confirms (accept) or releases (decline) a waitlist offer's hold. */
+void booking_settle_offer(cs_request *r, cs_reservation *res, bool accept);
 
 /* rules.c: the club's booking rules. */
 cs_error rules_read(const cs_args *a, cs_rules *rules);
@@ -170,6 +173,36 @@ void blocks_write(json_writer *w, const cs_facility *f);
 void blocks_remap_courts(cs_facility *f, const cs_config *next);
 cs_error blocks_add(cs_request *r);
 cs_error blocks_remove(cs_request *r);
+
+/* waitlist.c: members waiting for a slot. */
+cs_error waitlist_join(cs_request *r);
+cs_error waitlist_leave(cs_request *r);
+cs_error waitlist_accept(cs_request *r);
+cs_error waitlist_decline(cs_request *r);
+cs_error waitlist_list(cs_request *r);
+cs_error waitlist_metrics(cs_request *r);
+/* Books or offers `place` to the entry; false when a table is full. */
+bool waitlist_serve_entry(cs_request *r, cs_entry *e, cs_place place);
+/* The offer `res` stopped being a hold (confirmed, released, cancelled or
+ * expired): its entry is booked or waits again, and the counts move. */
+void waitlist_offer_ended(cs_facility *f, cs_reservation *res, int64_t now_ms);
+void waitlist_changed(cs_facility *f, const cs_entry *e);
+/* Windows that passed unserved; history past its TTL. */
+void waitlist_advance(cs_facility *f, int64_t now_ms);
+int64_t waitlist_next_deadline(const cs_facility *f, int64_t deadline_ms);
+void waitlist_write_entry(json_writer *w, const cs_facility *f, const cs_entry *e);
+void waitlist_write_promotion(json_writer *w, const cs_facility *f, const cs_promotion *p);
+/* The waitlist settings of `configure`; `a` NULL: the defaults. */
+cs_error waitlist_read_rules(const cs_args *a, cs_waitlist_rules *w);
+void waitlist_write_rules(json_writer *w, const cs_waitlist_rules *rules);
+void waitlist_remap_courts(cs_facility *f, const cs_config *next, int64_t now_ms);
+
+/* matcher.c: whom the waitlist serves. */
+/* Serves waiting entries while places this command opened (or, after quiet
+ * hours, any places) can take them. */
+void matcher_run(cs_request *r);
+/* The best place free now anywhere in the entry's window. */
+bool matcher_place_now(cs_request *r, const cs_entry *e, cs_place *place);
 
 /* availability.c */
 cs_error availability_day(cs_request *r);

@@ -38,6 +38,9 @@ enum {
     CS_BLOCKS_MAX = 256,                    /* blocked periods (maintenance, tournaments) */
     CS_BUFFER_MINUTES_MAX = 120,            /* gap between bookings on a court */
     CS_MAX_HOLDS_DEFAULT = 2,               /* holds one member may have at once */
+    CS_WAITLIST_MAX = 2048,                 /* waitlist entries in memory (waiting and recent history) */
+    CS_OFFERED_MAX = 8,                     /* slots one entry remembers being offered */
+    CS_PROMOTIONS_MAX = 64,                 /* waitlist services one command reports */
     CS_MAX_HOLDS_MAX = 20,
     CS_EVENTS_MAX = CS_RESERVATIONS_MAX + 8, /* broadcasts one command can produce */
     CS_GRID_MINUTES_MIN = 10,
@@ -86,6 +89,16 @@ typedef struct cs_tier {
     cs_rules rules;
 } cs_tier;
 
+/* How the waitlist serves members. */
+typedef struct cs_waitlist_rules {
+    uint32_t offer_minutes;        /* how long an offer is held (never past the slot's start) */
+    uint16_t max_per_member;       /* waiting entries per member */
+    uint16_t max_per_window;       /* waiting entries with the same court and window */
+    int16_t quiet_start_minute;    /* offers wait out quiet hours (local); -1: none */
+    int16_t quiet_end_minute;
+    uint32_t quiet_bypass_minutes; /* ...unless the slot starts within this many minutes */
+} cs_waitlist_rules;
+
 /* The facility's configuration. Zero-filled before being set, so two
  * configurations compare equal with memcmp exactly when they are the same. */
 typedef struct cs_config {
@@ -105,6 +118,7 @@ typedef struct cs_config {
     uint32_t hold_ttl_ms;
     uint16_t buffer_minutes;    /* required gap between bookings on one court */
     uint16_t max_holds;         /* holds one member may have at once (staff excepted) */
+    cs_waitlist_rules waitlist;
     cs_rules rules;             /* for members without a tier */
     uint8_t tier_count;
     cs_tier tiers[CS_TIERS_MAX];
@@ -143,9 +157,68 @@ typedef struct cs_reservation {
     int64_t hold_expiry_ms;     /* when a hold lapses (kept after confirm for the record) */
     int64_t created_ms;
     int64_t updated_ms;
+    uint16_t offer_entry;       /* a waitlist offer: the entry's row + 1 while held, else 0 */
     char id[CS_ID_MAX + 1];
     char member_id[CS_ID_MAX + 1];
 } cs_reservation;
+
+typedef enum cs_entry_state {
+    CS_ENTRY_WAITING = 1,
+    CS_ENTRY_OFFERED,   /* holding an offer for the member */
+    CS_ENTRY_BOOKED,    /* auto-booked, or an offer accepted */
+    CS_ENTRY_LEFT,      /* the member (or staff) took it off the list */
+    CS_ENTRY_EXPIRED,   /* its window passed unserved */
+} cs_entry_state;
+
+typedef enum cs_entry_mode {
+    CS_MODE_AUTO_BOOK = 1,
+    CS_MODE_OFFER,
+} cs_entry_mode;
+
+typedef struct cs_place {
+    uint8_t court;
+    int64_t start_ms;
+} cs_place;
+
+/* A member waiting for a slot inside a window. */
+typedef struct cs_entry {
+    bool in_use;
+    uint8_t state;              /* cs_entry_state */
+    uint8_t mode;               /* cs_entry_mode */
+    uint8_t court;              /* a court's index, or CS_ALL_COURTS for any */
+    uint16_t party_size;
+    uint16_t duration_minutes;
+    uint16_t served;            /* offers and bookings made for it; names their reservations */
+    uint8_t offered_count;      /* slots offered so far, the last CS_OFFERED_MAX kept */
+    uint64_t sequence;          /* first come, first served among equals */
+    int64_t earliest_start_ms;
+    int64_t latest_end_ms;
+    int64_t preferred_start_ms; /* the start the member would like best */
+    int64_t created_ms;
+    int64_t updated_ms;
+    cs_place offered[CS_OFFERED_MAX]; /* never offer the same slot twice */
+    char id[CS_ID_MAX + 1];
+    char member_id[CS_ID_MAX + 1];
+    char reservation_id[CS_ID_MAX + 1]; /* the latest offer or booking */
+} cs_entry;
+
+/* Conversion counts, for staff. */
+typedef struct cs_waitlist_metrics {
+    uint32_t joined;
+    uint32_t auto_booked;
+    uint32_t offered;
+    uint32_t accepted;
+    uint32_t declined;
+    uint32_t offers_expired;
+    uint32_t no_match;          /* windows that passed unserved */
+} cs_waitlist_metrics;
+
+/* A member served from the waitlist by the running command. */
+typedef struct cs_promotion {
+    uint16_t entry;             /* row */
+    uint16_t reservation;       /* row */
+    bool offer;
+} cs_promotion;
 
 typedef struct cs_idempotency_key {
     bool in_use;
@@ -176,6 +249,10 @@ typedef enum cs_action {
     CS_ACTION_BOOK,
     CS_ACTION_RESCHEDULE,
     CS_ACTION_IMPORT,
+    CS_ACTION_WAITLIST_OFFER,
+    CS_ACTION_WAITLIST_BOOK,
+    CS_ACTION_WAITLIST_ACCEPT,
+    CS_ACTION_WAITLIST_DECLINE,
 } cs_action;
 
 /* A change made by the running command, in commit order: the broadcast
@@ -208,6 +285,11 @@ typedef struct cs_facility {
     cs_member members[CS_MEMBERS_MAX];
     uint32_t block_count;
     cs_block blocks[CS_BLOCKS_MAX];
+    uint32_t entry_count;
+    uint64_t entry_sequence;    /* entries ever joined */
+    int64_t waitlist_retry_ms;  /* when offers held back by quiet hours may go, or 0 */
+    cs_entry entries[CS_WAITLIST_MAX];
+    cs_waitlist_metrics waitlist_metrics;
 
     /* Scratch for the running command; meaningless between commands. */
     bool changed;
@@ -216,6 +298,12 @@ typedef struct cs_facility {
     cs_event events[CS_EVENTS_MAX];
     uint32_t member_change_count;
     uint32_t member_changes[4];  /* rows of members whose record changed */
+    bool waitlist_due;           /* something opened: serve the waitlist */
+    uint32_t events_matched;     /* events already looked at for openings */
+    uint32_t promotion_count;
+    cs_promotion promotions[CS_PROMOTIONS_MAX];
+    uint32_t entry_change_count;
+    uint16_t entry_changes[CS_WAITLIST_MAX]; /* rows of entries that changed */
     cs_message message;
     json_doc doc;
 } cs_facility;

@@ -215,6 +215,16 @@ static cs_error read_rules(cs_request *r, uint32_t node, const char *field, cs_r
     return rules_read(&a, rules);
 }
 
+static cs_error read_waitlist(cs_request *r, cs_config *c) {
+    uint32_t node;
+    cs_error e = args_find(&r->args, "waitlist", &node);
+    if (e != CS_OK) return e;
+    if (node == 0) return waitlist_read_rules(NULL, &c->waitlist);
+    if (json_at(r->args.doc, node)->type != JSON_OBJECT) return cs_fail_field(&r->f->message, "waitlist", "must be an object");
+    cs_args a = {.doc = r->args.doc, .args = node, .params = 0, .message = &r->f->message};
+    return waitlist_read_rules(&a, &c->waitlist);
+}
+
 static const char *const tier_fields[] = {"tier", "priority", "rules", NULL};
 
 static cs_error read_tier(cs_request *r, uint32_t node, uint32_t index, cs_config *c) {
@@ -258,7 +268,7 @@ static cs_error read_tiers(cs_request *r, cs_config *c) {
 static const char *const configure_fields[] = {"facilityId", "name", "timeZone", "tzRule", "courts",
                                                "openingHours", "gridMinutes", "durationsMinutes",
                                                "holdTtlSeconds", "bufferMinutes", "maxHoldsPerMember", "rules", "tiers",
-                                               NULL};
+                                               "waitlist", NULL};
 
 static cs_error read_config(cs_request *r, cs_config *c) {
     int64_t grid = 0, ttl = CS_HOLD_TTL_SECONDS_DEFAULT, buffer = 0, holds = CS_MAX_HOLDS_DEFAULT;
@@ -281,6 +291,7 @@ static cs_error read_config(cs_request *r, cs_config *c) {
     c->max_holds = (uint16_t)holds;
     if (e == CS_OK) e = read_rules(r, 0, "rules", &c->rules);
     if (e == CS_OK) e = read_tiers(r, c);
+    if (e == CS_OK) e = read_waitlist(r, c);
     c->configured = true;
     return e;
 }
@@ -358,6 +369,7 @@ cs_error facility_configure(cs_request *r) {
         if (e != CS_OK) return e;
         remap_courts(r->f, &next);
         blocks_remap_courts(r->f, &next);
+        waitlist_remap_courts(r->f, &next, r->now_ms);
         member_remap_tiers(r->f, &next);
     }
     if (memcmp(&next, &r->f->config, sizeof next) != 0) {
@@ -432,6 +444,8 @@ void facility_write_settings(json_writer *w, const cs_config *c) {
     json_int(w, c->buffer_minutes);
     json_key(w, "maxHoldsPerMember");
     json_int(w, c->max_holds);
+    json_key(w, "waitlist");
+    waitlist_write_rules(w, &c->waitlist);
     json_key(w, "rules");
     rules_write(w, &c->rules);
     json_key(w, "tiers");

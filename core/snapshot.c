@@ -79,6 +79,12 @@ static void put_config(snap_writer *w, const cs_config *c) {
     put_u32(w, c->hold_ttl_ms);
     put_u16(w, c->buffer_minutes);
     put_u16(w, c->max_holds);
+    put_u32(w, c->waitlist.offer_minutes);
+    put_u16(w, c->waitlist.max_per_member);
+    put_u16(w, c->waitlist.max_per_window);
+    put_u16(w, (uint16_t)c->waitlist.quiet_start_minute);
+    put_u16(w, (uint16_t)c->waitlist.quiet_end_minute);
+    put_u32(w, c->waitlist.quiet_bypass_minutes);
     put_rules(w, &c->rules);
     put_u8(w, c->tier_count);
     for (uint32_t i = 0; i < c->tier_count; i++) {
@@ -103,6 +109,7 @@ static void put_tables(snap_writer *w, const cs_facility *f) {
         put_i64(w, r->hold_expiry_ms);
         put_i64(w, r->created_ms);
         put_i64(w, r->updated_ms);
+        put_u16(w, r->offer_entry);
         put_str(w, r->id);
         put_str(w, r->member_id);
     }
@@ -142,6 +149,40 @@ static void put_tables(snap_writer *w, const cs_facility *f) {
     }
 }
 
+static void put_entries(snap_writer *w, const cs_facility *f) {
+    const cs_waitlist_metrics *m = &f->waitlist_metrics;
+    uint32_t counts[] = {m->joined, m->auto_booked, m->offered, m->accepted, m->declined, m->offers_expired, m->no_match};
+    for (uint32_t i = 0; i < sizeof counts / sizeof counts[0]; i++) put_u32(w, counts[i]);
+    put_uint(w, f->entry_sequence, 8);
+    put_i64(w, f->waitlist_retry_ms);
+    put_u32(w, f->entry_count);
+    for (uint32_t i = 0; i < CS_WAITLIST_MAX; i++) {
+        const cs_entry *e = &f->entries[i];
+        if (!e->in_use) continue;
+        put_u32(w, i);
+        put_u8(w, e->state);
+        put_u8(w, e->mode);
+        put_u8(w, e->court);
+        put_u16(w, e->party_size);
+        put_u16(w, e->duration_minutes);
+        put_u16(w, e->served);
+        put_u8(w, e->offered_count);
+        put_uint(w, e->sequence, 8);
+        put_i64(w, e->earliest_start_ms);
+        put_i64(w, e->latest_end_ms);
+        put_i64(w, e->preferred_start_ms);
+        put_i64(w, e->created_ms);
+        put_i64(w, e->updated_ms);
+        for (uint32_t k = 0; k < CS_OFFERED_MAX; k++) {
+            put_u8(w, e->offered[k].court);
+            put_i64(w, e->offered[k].start_ms);
+        }
+        put_str(w, e->id);
+        put_str(w, e->member_id);
+        put_str(w, e->reservation_id);
+    }
+}
+
 static void put_state(snap_writer *w, const cs_facility *f) {
     put_bytes(w, "CSNP", 4);
     put_u32(w, CS_SNAPSHOT_VERSION);
@@ -149,6 +190,7 @@ static void put_state(snap_writer *w, const cs_facility *f) {
     put_i64(w, f->now_ms);
     put_config(w, &f->config);
     put_tables(w, f);
+    put_entries(w, f);
 }
 
 size_t cs_snapshot(const cs_facility *f, uint8_t *out, size_t cap) {
@@ -242,6 +284,12 @@ static void get_config(snap_reader *r, cs_config *c) {
     c->hold_ttl_ms = get_u32(r);
     c->buffer_minutes = get_u16(r);
     c->max_holds = get_u16(r);
+    c->waitlist.offer_minutes = get_u32(r);
+    c->waitlist.max_per_member = get_u16(r);
+    c->waitlist.max_per_window = get_u16(r);
+    c->waitlist.quiet_start_minute = (int16_t)get_u16(r);
+    c->waitlist.quiet_end_minute = (int16_t)get_u16(r);
+    c->waitlist.quiet_bypass_minutes = get_u32(r);
     get_rules(r, &c->rules);
     c->tier_count = get_u8(r);
     check(r, c->tier_count <= CS_TIERS_MAX);
@@ -270,6 +318,7 @@ static void get_reservations(snap_reader *r, cs_facility *f) {
         res->hold_expiry_ms = get_i64(r);
         res->created_ms = get_i64(r);
         res->updated_ms = get_i64(r);
+        res->offer_entry = get_u16(r);
         get_str(r, res->id, CS_ID_MAX);
         get_str(r, res->member_id, CS_ID_MAX);
         check(r, res->status >= CS_HELD && res->status <= CS_EXPIRED && res->court < f->config.court_count &&
@@ -332,6 +381,45 @@ static void get_blocks(snap_reader *r, cs_facility *f) {
     }
 }
 
+static void get_entries(snap_reader *r, cs_facility *f) {
+    cs_waitlist_metrics *m = &f->waitlist_metrics;
+    uint32_t *counts[] = {&m->joined, &m->auto_booked, &m->offered, &m->accepted, &m->declined, &m->offers_expired, &m->no_match};
+    for (uint32_t i = 0; i < sizeof counts / sizeof counts[0]; i++) *counts[i] = get_u32(r);
+    f->entry_sequence = get_uint(r, 8);
+    f->waitlist_retry_ms = get_i64(r);
+    f->entry_count = get_u32(r);
+    check(r, f->entry_count <= CS_WAITLIST_MAX);
+    for (uint32_t n = 0; r->ok && n < f->entry_count; n++) {
+        uint32_t row = get_u32(r);
+        check(r, row < CS_WAITLIST_MAX && !f->entries[row % CS_WAITLIST_MAX].in_use);
+        if (!r->ok) return;
+        cs_entry *e = &f->entries[row];
+        e->in_use = true;
+        e->state = get_u8(r);
+        e->mode = get_u8(r);
+        e->court = get_u8(r);
+        e->party_size = get_u16(r);
+        e->duration_minutes = get_u16(r);
+        e->served = get_u16(r);
+        e->offered_count = get_u8(r);
+        e->sequence = get_uint(r, 8);
+        e->earliest_start_ms = get_i64(r);
+        e->latest_end_ms = get_i64(r);
+        e->preferred_start_ms = get_i64(r);
+        e->created_ms = get_i64(r);
+        e->updated_ms = get_i64(r);
+        for (uint32_t k = 0; k < CS_OFFERED_MAX; k++) {
+            e->offered[k].court = get_u8(r);
+            e->offered[k].start_ms = get_i64(r);
+        }
+        get_str(r, e->id, CS_ID_MAX);
+        get_str(r, e->member_id, CS_ID_MAX);
+        get_str(r, e->reservation_id, CS_ID_MAX);
+        check(r, e->state >= CS_ENTRY_WAITING && e->state <= CS_ENTRY_EXPIRED && e->mode >= CS_MODE_AUTO_BOOK &&
+                     e->mode <= CS_MODE_OFFER && (e->court < f->config.court_count || e->court == CS_ALL_COURTS));
+    }
+}
+
 bool cs_restore(cs_facility *f, const uint8_t *in, size_t length) {
     snap_reader r = {.in = in, .len = length, .at = 0, .ok = true};
     cs_facility_init(f);
@@ -345,6 +433,12 @@ bool cs_restore(cs_facility *f, const uint8_t *in, size_t length) {
     get_keys(&r, f);
     get_members(&r, f);
     get_blocks(&r, f);
+    get_entries(&r, f);
+    for (uint32_t i = 0; r.ok && i < CS_RESERVATIONS_MAX; i++) {
+        const cs_reservation *res = &f->reservations[i];
+        check(&r, !res->in_use || res->offer_entry == 0 ||
+                      (res->offer_entry <= CS_WAITLIST_MAX && f->entries[res->offer_entry - 1].in_use));
+    }
     check(&r, r.at == length);
     if (!r.ok) cs_facility_init(f);
     return r.ok;

@@ -6,17 +6,18 @@
  * byte then its bytes, tables as a count then rows with their row index
  * (rows keep their places, since lookups scan in index order):
  *   "CSNP" u32 version, u64 seq, i64 now, config, reservations,
- *   idempotency keys, members, blocks.
+ *   idempotency keys, members, blocks, waitlist counts and entries.
  * The time zone is stored as its rule text and parsed again on restore. */
 #ifndef CS_SNAPSHOT_H
 #define CS_SNAPSHOT_H
 
 #include "courtside.h"
 
-#define CS_SNAPSHOT_VERSION 1u
+#define CS_SNAPSHOT_VERSION 2u
 
 /* The largest snapshot: every table full, every string at its longest. */
-#define CS_SNAPSHOT_ROW_RESERVATION (4 + 1 + 1 + 2 + 4 + 5 * 8 + 2 * (1 + CS_ID_MAX))
+#define CS_SNAPSHOT_ROW_RESERVATION (4 + 1 + 1 + 2 + 4 + 5 * 8 + 2 + 2 * (1 + CS_ID_MAX))
+#define CS_SNAPSHOT_ROW_ENTRY (4 + 3 + 3 * 2 + 1 + 8 + 5 * 8 + CS_OFFERED_MAX * 9 + 3 * (1 + CS_ID_MAX))
 #define CS_SNAPSHOT_ROW_KEY (4 + 1 + 4 * 8 + 3 * (1 + CS_ID_MAX))
 #define CS_SNAPSHOT_ROW_MEMBER (4 + 1 + 4 + 1 + CS_ID_MAX)
 #define CS_SNAPSHOT_ROW_BLOCK (4 + 1 + 2 * 8 + 1 + CS_ID_MAX + 1 + CS_REASON_MAX)
@@ -24,7 +25,7 @@
 #define CS_SNAPSHOT_MAX                                                                                   \
     (64 + CS_SNAPSHOT_CONFIG_MAX + CS_RESERVATIONS_MAX * CS_SNAPSHOT_ROW_RESERVATION +                 \
      CS_IDEMPOTENCY_KEYS_MAX * CS_SNAPSHOT_ROW_KEY + CS_MEMBERS_MAX * CS_SNAPSHOT_ROW_MEMBER +          \
-     CS_BLOCKS_MAX * CS_SNAPSHOT_ROW_BLOCK)
+     CS_BLOCKS_MAX * CS_SNAPSHOT_ROW_BLOCK + 64 + CS_WAITLIST_MAX * CS_SNAPSHOT_ROW_ENTRY)
 
 _Static_assert(CS_SNAPSHOT_MAX <= CS_OUTPUT_MAX, "a snapshot fits the output buffer");
 

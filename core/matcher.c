@@ -1,0 +1,233 @@
+/* matcher.c: serving the waitlist. Whenever places open (a cancel, a
+ * release, an expiry, a move, a block removed, a configuration change) the
+ * matcher finds, among the waiting entries that could use the opened
+ * places, the one to serve first — higher tier priority, then a placement
+ * closer to the member's preferred start, then first come — books or offers
+ * it, and repeats while anyone can still be served. Every choice is by
+ * explicit keys and row order, never by memory layout. */
+#include <string.h>
+
+#include "civil.h"
+#include "core.h"
+
+/* Where places opened in this command; CS_ALL_COURTS and the whole time
+ * line when anything may have changed. */
+typedef struct opening {
+    uint8_t court;
+    int64_t start_ms;
+    int64_t end_ms;
+} opening;
+
+enum { OPENINGS_MAX = 64, CANDIDATES_MAX = 2048 };
+
+typedef struct candidate {
+    cs_place place;
+    int64_t distance_ms;
+} candidate;
+
+/* The scratch of one sweep. */
+typedef struct sweep {
+    uint32_t opening_count;
+    opening openings[OPENINGS_MAX];
+    uint32_t candidate_count;
+    candidate candidates[CANDIDATES_MAX];
+} sweep;
+
+static int32_t entry_priority(const cs_facility *f, const cs_entry *e) {
+    const cs_member *m = member_find(f, e->member_id);
+    return m != NULL && m->tier != 0 ? f->config.tiers[m->tier - 1].priority : 0;
+}
+
+static bool offered_before(const cs_entry *e, uint8_t court, int64_t start_ms) {
+    uint32_t kept = e->offered_count < CS_OFFERED_MAX ? e->offered_count : CS_OFFERED_MAX;
+    for (uint32_t i = 0; i < kept; i++) {
+        if (e->offered[i].court == court && e->offered[i].start_ms == start_ms) return true;
+    }
+    return false;
+}
+
+static bool member_busy(const cs_facility *f, const char *member_id, int64_t start_ms, int64_t end_ms) {
+    for (uint32_t i = 0; i < CS_RESERVATIONS_MAX; i++) {
+        const cs_reservation *res = &f->reservations[i];
+        if (res->in_use && reservation_is_live(res) && res->start_ms < end_ms && start_ms < res->end_ms &&
+            strcmp(res->member_id, member_id) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Everything a placement needs: the club's calendar and rules for the
+ * entry's member, room on the court, the member free then, and (for offers)
+ * a slot not offered to this entry before. */
+static bool place_allowed(cs_request *r, const cs_entry *e, cs_place p) {
+    cs_facility *f = r->f;
+    cs_message ignored;
+    int64_t end_ms = p.start_ms + (int64_t)e->duration_minutes * CIVIL_MS_PER_MINUTE;
+    if (e->mode == CS_MODE_OFFER && offered_before(e, p.court, p.start_ms)) return false;
+    if (e->party_size > f->config.courts[p.court].capacity) return false;
+    if (calendar_check_slot(&f->config, p.start_ms, end_ms, r->now_ms, &ignored) != CS_OK) return false;
+    if (blocks_overlap(f, p.court, p.start_ms, end_ms)) return false;
+    uint32_t used = reservation_usage(f, p.court, p.start_ms, end_ms, false, NULL);
+    if (used + e->party_size > f->config.courts[p.court].capacity) return false;
+    if (member_busy(f, e->member_id, p.start_ms, end_ms)) return false;
+    return rules_check_booking(f, e->member_id, p.start_ms, r->now_ms, NULL, &ignored) == CS_OK;
+}
+
+/* Adds the grid starts of court `court` whose interval lies in the entry's
+ * window and overlaps the opening. */
+static void add_candidates(cs_request *r, sweep *s, const cs_entry *e, uint8_t court, const opening *o) {
+    const cs_config *c = &r->f->config;
+    int64_t duration_ms = (int64_t)e->duration_minutes * CIVIL_MS_PER_MINUTE;
+    int64_t from = e->earliest_start_ms > r->now_ms ? e->earliest_start_ms : r->now_ms;
+    int64_t first_day = calendar_local_day(c, from);
+    int64_t last_day = calendar_local_day(c, e->latest_end_ms);
+    int64_t preferred = e->preferred_start_ms != 0 ? e->preferred_start_ms : e->earliest_start_ms;
+    int64_t step_ms = (int64_t)c->grid_minutes * CIVIL_MS_PER_MINUTE;
+    for (int64_t day = first_day; day <= last_day; day++) {
+        uint32_t ranges = calendar_range_count(c, day);
+        for (uint32_t i = 0; i < ranges; i++) {
+            int64_t open_ms, close_ms;
+            calendar_range_utc(c, day, i, &open_ms, &close_ms);
+            for (int64_t t = open_ms; t + duration_ms <= close_ms; t += step_ms) {
+                if (t < from || t + duration_ms > e->latest_end_ms) continue;
+                if (t >= o->end_ms || t + duration_ms <= o->start_ms) continue;
+                if (s->candidate_count == CANDIDATES_MAX) return;
+                int64_t distance = t > preferred ? t - preferred : preferred - t;
+                s->candidates[s->candidate_count++] = (candidate){{court, t}, distance};
+            }
+        }
+    }
+}
+
+/* Orders candidates by distance, then start, then court: insertion sort,
+ * stable and independent of anything but the keys. */
+static bool candidate_before(const candidate *a, const candidate *b) {
+    if (a->distance_ms != b->distance_ms) return a->distance_ms < b->distance_ms;
+    if (a->place.start_ms != b->place.start_ms) return a->place.start_ms < b->place.start_ms;
+    return a->place.court < b->place.court;
+}
+
+static void sort_candidates(sweep *s) {
+    for (uint32_t i = 1; i < s->candidate_count; i++) {
+        candidate x = s->candidates[i];
+        uint32_t j = i;
+        for (; j > 0 && candidate_before(&x, &s->candidates[j - 1]); j--) s->candidates[j] = s->candidates[j - 1];
+        s->candidates[j] = x;
+    }
+}
+
+/* The entry's best allowed placement touching an opening. */
+static bool best_place(cs_request *r, sweep *s, const cs_entry *e, candidate *best) {
+    s->candidate_count = 0;
+    for (uint32_t i = 0; i < s->opening_count; i++) {
+        const opening *o = &s->openings[i];
+        for (uint8_t court = 0; court < r->f->config.court_count; court++) {
+            if (e->court != CS_ALL_COURTS && e->court != court) continue;
+            if (o->court != CS_ALL_COURTS && o->court != court) continue;
+            add_candidates(r, s, e, court, o);
+        }
+    }
+    sort_candidates(s);
+    for (uint32_t i = 0; i < s->candidate_count; i++) {
+        if (i > 0 && !candidate_before(&s->candidates[i - 1], &s->candidates[i])) continue; /* a duplicate */
+        if (place_allowed(r, e, s->candidates[i].place)) {
+            *best = s->candidates[i];
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Offers wait out the facility's quiet hours (local), unless the slot is soon. */
+static bool in_quiet_hours(const cs_config *c, int64_t now_ms, int64_t *quiet_end_ms) {
+    const cs_waitlist_rules *w = &c->waitlist;
+    if (w->quiet_start_minute < 0) return false;
+    int64_t day = calendar_local_day(c, now_ms);
+    int64_t minute = (zone_utc_to_local(&c->zone, now_ms) - day * CIVIL_MS_PER_DAY) / CIVIL_MS_PER_MINUTE;
+    bool wraps = w->quiet_start_minute > w->quiet_end_minute;
+    bool quiet = wraps ? (minute >= w->quiet_start_minute || minute < w->quiet_end_minute)
+                       : (minute >= w->quiet_start_minute && minute < w->quiet_end_minute);
+    if (!quiet) return false;
+    int64_t end_day = wraps && minute >= w->quiet_start_minute ? day + 1 : day;
+    *quiet_end_ms = zone_local_to_utc(&c->zone, end_day * CIVIL_MS_PER_DAY + (int64_t)w->quiet_end_minute * CIVIL_MS_PER_MINUTE);
+    return true;
+}
+
+static bool held_back(cs_facility *f, const cs_entry *e, cs_place p, int64_t now_ms) {
+    int64_t quiet_end_ms;
+    if (e->mode != CS_MODE_OFFER || !in_quiet_hours(&f->config, now_ms, &quiet_end_ms)) return false;
+    if (p.start_ms - now_ms <= (int64_t)f->config.waitlist.quiet_bypass_minutes * CIVIL_MS_PER_MINUTE) return false;
+    if (f->waitlist_retry_ms == 0 || quiet_end_ms < f->waitlist_retry_ms) f->waitlist_retry_ms = quiet_end_ms;
+    return true;
+}
+
+/* Entry a is served before entry b: priority, then distance, then first come. */
+static bool entry_before(const cs_facility *f, const cs_entry *a, int64_t da, const cs_entry *b, int64_t db) {
+    int32_t pa = entry_priority(f, a), pb = entry_priority(f, b);
+    if (pa != pb) return pa > pb;
+    if (da != db) return da < db;
+    return a->sequence < b->sequence;
+}
+
+/* The places opened by this command's events since `from`. */
+static void collect_openings(cs_facility *f, sweep *s, uint32_t from, bool everything) {
+    s->opening_count = 0;
+    for (uint32_t i = from; i < f->event_count && !everything; i++) {
+        const cs_event *event = &f->events[i];
+        if (event->type == CS_EVENT_FACILITY_UPDATED) everything = true;
+        if (event->type != CS_EVENT_SLOT_RELEASED) continue;
+        if (s->opening_count == OPENINGS_MAX) {
+            everything = true;
+            break;
+        }
+        s->openings[s->opening_count++] = (opening){event->court, event->start_ms, event->end_ms};
+    }
+    if (everything) {
+        s->openings[0] = (opening){CS_ALL_COURTS, CIVIL_MS_MIN, CIVIL_MS_MAX};
+        s->opening_count = 1;
+    }
+}
+
+/* Serves one entry at a time until nobody can be served (or a table is full). */
+static void serve_all(cs_request *r, sweep *s) {
+    cs_facility *f = r->f;
+    while (f->promotion_count < CS_PROMOTIONS_MAX) {
+        cs_entry *best = NULL;
+        candidate best_place_found = {0};
+        for (uint32_t i = 0; i < CS_WAITLIST_MAX; i++) {
+            cs_entry *e = &f->entries[i];
+            candidate place;
+            if (!e->in_use || e->state != CS_ENTRY_WAITING || !best_place(r, s, e, &place)) continue;
+            if (held_back(f, e, place.place, r->now_ms)) continue;
+            if (best == NULL || entry_before(f, e, place.distance_ms, best, best_place_found.distance_ms)) {
+                best = e;
+                best_place_found = place;
+            }
+        }
+        if (best == NULL || !waitlist_serve_entry(r, best, best_place_found.place)) return;
+    }
+}
+
+void matcher_run(cs_request *r) {
+    cs_facility *f = r->f;
+    bool retry = f->waitlist_retry_ms != 0 && f->waitlist_retry_ms <= r->now_ms;
+    if (!f->waitlist_due && !retry) return;
+    if (retry) f->waitlist_retry_ms = 0;
+    sweep s; /* about 50 KiB: the stack has 1 MiB */
+    collect_openings(f, &s, f->events_matched, retry);
+    f->waitlist_due = false;
+    f->events_matched = f->event_count;
+    if (s.opening_count > 0) serve_all(r, &s);
+    f->events_matched = f->event_count;
+}
+
+bool matcher_place_now(cs_request *r, const cs_entry *e, cs_place *place) {
+    sweep s;
+    candidate found;
+    s.openings[0] = (opening){CS_ALL_COURTS, CIVIL_MS_MIN, CIVIL_MS_MAX};
+    s.opening_count = 1;
+    if (!best_place(r, &s, e, &found)) return false;
+    *place = found.place;
+    return true;
+}
