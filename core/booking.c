@@ -16,8 +16,10 @@ static void touch(cs_reservation *res, int64_t now_ms) {
 static void transition(cs_facility *f, cs_reservation *res, cs_status status, cs_action action, cs_event_type type,
                        int64_t now_ms) {
     uint8_t from = res->status;
+    if (from == CS_CONFIRMED) reminders_stop(f, res, status == CS_CANCELLED);
     res->status = (uint8_t)status;
     touch(res, now_ms);
+    if (status == CS_CONFIRMED) reminders_start(f, res, now_ms, true);
     if (res->offer_entry != 0) {
         waitlist_offer_ended(f, res, now_ms);
         if (action == CS_ACTION_CONFIRM) action = CS_ACTION_WAITLIST_ACCEPT;
@@ -32,17 +34,27 @@ void booking_settle_offer(cs_request *r, cs_reservation *res, bool accept) {
     else transition(r->f, res, CS_RELEASED, CS_ACTION_RELEASE, CS_EVENT_SLOT_RELEASED, r->now_ms);
 }
 
+void booking_mark_no_show(cs_facility *f, cs_reservation *res, int64_t now_ms) {
+    cs_member *m = member_record(f, res->member_id);
+    if (m != NULL) {
+        m->no_shows++;
+        cs_member_changed(f, m);
+    }
+    transition(f, res, CS_NO_SHOW, CS_ACTION_NO_SHOW, CS_EVENT_SLOT_RELEASED, now_ms);
+}
+
 void booking_advance(cs_facility *f, int64_t now_ms) {
-    reservation_forget_due(f, now_ms);
-    idempotency_forget_due(f, now_ms);
-    blocks_forget_ended(f, now_ms);
-    waitlist_advance(f, now_ms);
     for (uint32_t i = 0; i < CS_RESERVATIONS_MAX; i++) {
         cs_reservation *res = &f->reservations[i];
         if (res->in_use && res->status == CS_HELD && res->hold_expiry_ms <= now_ms) {
             transition(f, res, CS_EXPIRED, CS_ACTION_EXPIRE, CS_EVENT_SLOT_RELEASED, now_ms);
         }
     }
+    reminders_advance(f, now_ms);
+    reservation_forget_due(f, now_ms);
+    idempotency_forget_due(f, now_ms);
+    blocks_forget_ended(f, now_ms);
+    waitlist_advance(f, now_ms);
 }
 
 static void write_hold(cs_request *r, const char *reservation_id, int64_t hold_expiry_ms) {
@@ -57,13 +69,14 @@ static void write_hold(cs_request *r, const char *reservation_id, int64_t hold_e
     json_object_end(w);
 }
 
-static void write_reservation_reply(cs_request *r, const cs_reservation *res) {
+cs_error booking_write_reservation(cs_request *r, const cs_reservation *res) {
     json_object_begin(r->reply);
     json_key(r->reply, "success");
     json_bool(r->reply, true);
     json_key(r->reply, "reservation");
     reservation_write(r->f, res, r->reply);
     json_object_end(r->reply);
+    return CS_OK;
 }
 
 /* The attempt's arguments, validated. */
@@ -190,6 +203,7 @@ static cs_reservation *create(cs_request *r, const attempt_args *a, cs_status st
     memcpy(res->id, r->new_id, strlen(r->new_id) + 1);
     memcpy(res->member_id, a->member_id, strlen(a->member_id) + 1);
     r->f->reservation_count++;
+    if (status == CS_CONFIRMED) reminders_start(r->f, res, r->now_ms, true);
     cs_emit_change(r->f, status == CS_HELD ? CS_EVENT_SLOT_PENDING : CS_EVENT_SLOT_RESERVED,
                    status == CS_HELD ? CS_ACTION_ATTEMPT : CS_ACTION_BOOK, 0, res);
     return res;
@@ -230,12 +244,12 @@ cs_error booking_book(cs_request *r) {
     cs_reservation *res = create(r, &a, CS_CONFIRMED);
     if (res == NULL) return cs_fail(&r->f->message, CS_ERR_LIMIT_EXCEEDED, "the facility has too many live reservations");
     r->status = 201;
-    write_reservation_reply(r, res);
+    booking_write_reservation(r, res);
     return CS_OK;
 }
 
 /* Finds the reservation named by the arguments and checks the actor may act on it. */
-static cs_error find_own(cs_request *r, const char *const *fields, cs_reservation **found) {
+cs_error booking_find_own(cs_request *r, const char *const *fields, cs_reservation **found) {
     char id[CS_ID_MAX + 1];
     cs_message *m = &r->f->message;
     cs_error e = args_check_known(&r->args, fields);
@@ -286,7 +300,7 @@ static cs_error fail_hold_expired(cs_message *m, const cs_reservation *res) {
 
 cs_error booking_confirm(cs_request *r) {
     cs_reservation *res;
-    cs_error e = find_own(r, confirm_fields, &res);
+    cs_error e = booking_find_own(r, confirm_fields, &res);
     if (e == CS_OK) e = check_expected(r, res);
     if (e != CS_OK) return e;
     switch (res->status) {
@@ -301,7 +315,7 @@ cs_error booking_confirm(cs_request *r) {
     default:
         return cs_fail(&r->f->message, CS_ERR_INVALID_STATE, "the reservation was released or cancelled");
     }
-    write_reservation_reply(r, res);
+    booking_write_reservation(r, res);
     return CS_OK;
 }
 
@@ -309,7 +323,7 @@ static const char *const release_fields[] = {"facilityId", "reservationId", NULL
 
 cs_error booking_release(cs_request *r) {
     cs_reservation *res;
-    cs_error e = find_own(r, release_fields, &res);
+    cs_error e = booking_find_own(r, release_fields, &res);
     if (e != CS_OK) return e;
     switch (res->status) {
     case CS_HELD:
@@ -323,7 +337,7 @@ cs_error booking_release(cs_request *r) {
     default:
         return cs_fail(&r->f->message, CS_ERR_INVALID_STATE, "the reservation was cancelled");
     }
-    write_reservation_reply(r, res);
+    booking_write_reservation(r, res);
     return CS_OK;
 }
 
@@ -345,7 +359,7 @@ static const char *const cancel_fields[] = {"facilityId", "reservationId", "reas
 cs_error booking_cancel(cs_request *r) {
     cs_reservation *res;
     char reason[CS_REASON_MAX + 1];
-    cs_error e = find_own(r, cancel_fields, &res);
+    cs_error e = booking_find_own(r, cancel_fields, &res);
     if (e == CS_OK) e = args_text(&r->args, "reason", false, CS_REASON_MAX, reason);
     if (e != CS_OK) return e;
     bool late = false;
@@ -388,9 +402,9 @@ cs_error booking_cancel(cs_request *r) {
 
 cs_error booking_get(cs_request *r) {
     cs_reservation *res;
-    cs_error e = find_own(r, release_fields, &res);
+    cs_error e = booking_find_own(r, release_fields, &res);
     if (e != CS_OK) return e;
-    write_reservation_reply(r, res);
+    booking_write_reservation(r, res);
     return CS_OK;
 }
 
@@ -420,7 +434,7 @@ cs_error booking_reschedule(cs_request *r) {
     int64_t expected, start_ms, end_ms;
     bool present;
     int court;
-    cs_error e = find_own(r, reschedule_fields, &res);
+    cs_error e = booking_find_own(r, reschedule_fields, &res);
     if (e == CS_OK) e = args_int(&r->args, "expectedVersion", true, 1, UINT32_MAX, &expected, &present);
     if (e != CS_OK) return e;
     if (expected != res->version) {
@@ -435,12 +449,15 @@ cs_error booking_reschedule(cs_request *r) {
         e = check_slot(r, res->member_id, court, start_ms, end_ms, res->party_size, res);
         if (e != CS_OK) return e;
         cs_emit(r->f, CS_EVENT_SLOT_RELEASED, res->court, res->start_ms, res->end_ms);
+        bool confirmed = res->status == CS_CONFIRMED;
+        if (confirmed) reminders_stop(r->f, res, false);
         uint8_t from_court = res->court;
         int64_t from_start_ms = res->start_ms, from_end_ms = res->end_ms;
         res->court = (uint8_t)court;
         res->start_ms = start_ms;
         res->end_ms = end_ms;
         touch(res, r->now_ms);
+        if (confirmed) reminders_start(r->f, res, r->now_ms, true);
         cs_event *moved = cs_emit_change(r->f, res->status == CS_HELD ? CS_EVENT_SLOT_PENDING : CS_EVENT_SLOT_RESERVED,
                                          CS_ACTION_RESCHEDULE, res->status, res);
         moved->from_court = from_court;
@@ -448,7 +465,7 @@ cs_error booking_reschedule(cs_request *r) {
         moved->from_end_ms = from_end_ms;
     }
     if (e != CS_OK) return e;
-    write_reservation_reply(r, res);
+    booking_write_reservation(r, res);
     return CS_OK;
 }
 
@@ -495,7 +512,8 @@ cs_error booking_import(cs_request *r) {
     memcpy(res->id, id, strlen(id) + 1);
     memcpy(res->member_id, a.member_id, strlen(a.member_id) + 1);
     r->f->reservation_count++;
+    reminders_start(r->f, res, r->now_ms, false);
     cs_emit_change(r->f, CS_EVENT_SLOT_RESERVED, CS_ACTION_IMPORT, 0, res);
-    write_reservation_reply(r, res);
+    booking_write_reservation(r, res);
     return CS_OK;
 }

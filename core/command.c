@@ -60,6 +60,7 @@ static const struct {
     {"import", booking_import},      {"waitlist_join", waitlist_join}, {"waitlist_leave", waitlist_leave},
     {"waitlist_accept", waitlist_accept}, {"waitlist_decline", waitlist_decline},
     {"waitlist_list", waitlist_list}, {"waitlist_metrics", waitlist_metrics},
+    {"checkin", reminders_check_in},
     {"debug_trap", op_debug_trap},
 };
 
@@ -171,6 +172,7 @@ static void write_broadcasts(json_writer *w, const cs_facility *f) {
     json_array_begin(w);
     for (uint32_t i = 0; i < f->event_count; i++) {
         const cs_event *event = &f->events[i];
+        if (event->type == 0) continue; /* recorded, not broadcast */
         json_object_begin(w);
         json_key(w, "type");
         json_string(w, event_names[event->type]);
@@ -195,6 +197,7 @@ static const char *const action_names[] = {
     [CS_ACTION_RESCHEDULE] = "reschedule", [CS_ACTION_IMPORT] = "import",
     [CS_ACTION_WAITLIST_OFFER] = "waitlist_offer", [CS_ACTION_WAITLIST_BOOK] = "waitlist_book",
     [CS_ACTION_WAITLIST_ACCEPT] = "waitlist_accept", [CS_ACTION_WAITLIST_DECLINE] = "waitlist_decline",
+    [CS_ACTION_NO_SHOW] = "no_show", [CS_ACTION_CHECK_IN] = "checkin",
 };
 
 static const char *const role_names[] = {
@@ -267,6 +270,8 @@ static void write_member_effect(json_writer *w, const cs_facility *f, const cs_m
     else json_null(w);
     json_key(w, "lateCancellations");
     json_int(w, m->late_cancellations);
+    json_key(w, "noShows");
+    json_int(w, m->no_shows);
     json_object_end(w);
     json_object_end(w);
 }
@@ -279,8 +284,16 @@ static void write_promotion_notice(json_writer *w, const cs_facility *f, const c
     json_string(w, "notification");
     json_key(w, "notification");
     json_object_begin(w);
+    const char *kind = p->offer ? "waitlist_offer" : "waitlist_auto_booked";
+    cs_message id; /* the dedupe key: "{reservationId}-{kind}" */
+    cs_message_start(&id);
+    cs_message_text(&id, res->id);
+    cs_message_text(&id, "-");
+    cs_message_text(&id, kind);
     json_key(w, "kind");
-    json_string(w, p->offer ? "waitlist_offer" : "waitlist_auto_booked");
+    json_string(w, kind);
+    json_key(w, "noticeId");
+    json_string_n(w, id.text, id.len);
     json_key(w, "memberId");
     json_string(w, res->member_id);
     json_key(w, "reservationId");
@@ -298,6 +311,69 @@ static void write_promotion_notice(json_writer *w, const cs_facility *f, const c
         cs_write_time(w, res->hold_expiry_ms);
     }
     json_object_end(w);
+    json_object_end(w);
+}
+
+static const char *const notice_names[] = {
+    [CS_NOTICE_CONFIRMATION] = "confirmation", [CS_NOTICE_REMINDER] = "reminder",
+    [CS_NOTICE_CANCELLATION] = "cancellation", [CS_NOTICE_NO_SHOW] = "no_show",
+};
+
+/* A message for the notifier; `noticeId` is its dedupe key. */
+static void write_notice(json_writer *w, const cs_facility *f, const cs_notice *n) {
+    const cs_reservation *res = &n->reservation;
+    json_object_begin(w);
+    json_key(w, "type");
+    json_string(w, "notification");
+    json_key(w, "notification");
+    json_object_begin(w);
+    json_key(w, "kind");
+    json_string(w, notice_names[n->kind]);
+    json_key(w, "noticeId");
+    if (n->kind == CS_NOTICE_REMINDER) {
+        reminders_write_job_id(w, res->id, n->job);
+    } else {
+        cs_message m; /* the message builder makes the text: "{reservationId}-{kind}-{version}" */
+        cs_message_start(&m);
+        cs_message_text(&m, res->id);
+        cs_message_text(&m, "-");
+        cs_message_text(&m, notice_names[n->kind]);
+        cs_message_text(&m, "-");
+        cs_message_int(&m, res->version);
+        json_string_n(w, m.text, m.len);
+    }
+    json_key(w, "memberId");
+    json_string(w, res->member_id);
+    json_key(w, "reservationId");
+    json_string(w, res->id);
+    json_key(w, "courtId");
+    json_string(w, f->config.courts[res->court].id);
+    json_key(w, "startTime");
+    cs_write_time(w, res->start_ms);
+    json_key(w, "endTime");
+    cs_write_time(w, res->end_ms);
+    if (n->kind == CS_NOTICE_REMINDER) {
+        json_key(w, "minutesBefore");
+        json_int(w, n->minutes_before);
+    }
+    json_object_end(w);
+    json_object_end(w);
+}
+
+/* A reservation's reminder jobs changed: those cancelled, those scheduled now. */
+static void write_replan(json_writer *w, const cs_facility *f, const cs_replan *p) {
+    const cs_reservation *res = &f->reservations[p->row];
+    json_object_begin(w);
+    json_key(w, "type");
+    json_string(w, "reminders");
+    json_key(w, "reservationId");
+    json_string(w, res->id);
+    json_key(w, "cancelled");
+    json_array_begin(w);
+    for (uint32_t n = p->cancel_first; n <= p->cancel_last; n++) reminders_write_job_id(w, res->id, (uint16_t)n);
+    json_array_end(w);
+    json_key(w, "scheduled");
+    reminders_write_jobs(w, f, res);
     json_object_end(w);
 }
 
@@ -320,6 +396,8 @@ static void write_effects(json_writer *w, const cs_request *r) {
         json_object_end(w);
     }
     for (uint32_t i = 0; i < f->promotion_count; i++) write_promotion_notice(w, f, &f->promotions[i]);
+    for (uint32_t i = 0; i < f->notice_count; i++) write_notice(w, f, &f->notices[i]);
+    for (uint32_t i = 0; i < f->replan_count; i++) write_replan(w, f, &f->replans[i]);
     json_array_end(w);
 }
 
@@ -340,6 +418,7 @@ static size_t write_output(const cs_request *r, cs_error error, json_writer *rep
     CS_ASSERT(!reply->overflow);
     int64_t deadline = reservation_next_deadline(f, -1);
     deadline = waitlist_next_deadline(f, blocks_next_deadline(f, idempotency_next_deadline(f, deadline)));
+    deadline = reminders_next_deadline(f, deadline);
     uint8_t header[HEADER_MAX];
     json_writer h;
     json_writer_init(&h, header, sizeof header);
@@ -382,6 +461,8 @@ size_t cs_execute(cs_facility *f, const uint8_t *input, size_t length, uint8_t *
     f->events_matched = 0;
     f->promotion_count = 0;
     f->entry_change_count = 0;
+    f->notice_count = 0;
+    f->replan_count = 0;
     cs_message_start(&f->message);
     json_writer reply;
     json_writer_init(&reply, out + HEADER_MAX, cap - HEADER_MAX);

@@ -62,6 +62,16 @@ static inline cs_event *cs_emit_change(cs_facility *f, cs_event_type type, cs_ac
     return event;
 }
 
+/* A reservation changed in a way watchers cannot see (no broadcast, no seq):
+ * only the projection and the audit log record it. */
+static inline void cs_record_change(cs_facility *f, cs_action action, uint8_t from_status, const cs_reservation *res) {
+    CS_ASSERT(f->event_count < CS_EVENTS_MAX);
+    f->changed = true;
+    cs_event *event = &f->events[f->event_count++];
+    *event = (cs_event){.type = 0, .court = res->court, .action = (uint8_t)action, .from_status = from_status,
+                        .seq = f->seq, .start_ms = res->start_ms, .end_ms = res->end_ms, .reservation = *res};
+}
+
 /* A member's record changed: the projection gets it. */
 static inline void cs_member_changed(cs_facility *f, const cs_member *m) {
     uint32_t row = (uint32_t)(m - f->members);
@@ -146,6 +156,12 @@ cs_error booking_reschedule(cs_request *r);
 cs_error booking_import(cs_request *r);
 /* Confirms (accept) or releases (decline) a waitlist offer's hold. */
 void booking_settle_offer(cs_request *r, cs_reservation *res, bool accept);
+/* Nobody came: the booking frees its place and counts on the member. */
+void booking_mark_no_show(cs_facility *f, cs_reservation *res, int64_t now_ms);
+/* The reservation the arguments name, if the actor may act on it. */
+cs_error booking_find_own(cs_request *r, const char *const *fields, cs_reservation **found);
+/* {success, reservation} */
+cs_error booking_write_reservation(cs_request *r, const cs_reservation *res);
 
 /* rules.c: the club's booking rules. */
 cs_error rules_read(const cs_args *a, cs_rules *rules);
@@ -203,6 +219,21 @@ void waitlist_remap_courts(cs_facility *f, const cs_config *next, int64_t now_ms
 void matcher_run(cs_request *r);
 /* The best place free now anywhere in the entry's window. */
 bool matcher_place_now(cs_request *r, const cs_entry *e, cs_place *place);
+
+/* reminders.c: the reminder planner and no-shows. */
+cs_error reminders_read_rules(const cs_args *a, cs_reminder_rules *rules);
+void reminders_write_rules(json_writer *w, const cs_reminder_rules *rules);
+/* The reminder times of the reservation's current plan, ascending. */
+uint32_t reminders_plan(const cs_config *c, const cs_reservation *r, int64_t times[CS_REMINDERS_PER_BOOKING]);
+/* A booking was confirmed (or moved): plan its reminders from now. */
+void reminders_start(cs_facility *f, cs_reservation *res, int64_t now_ms, bool confirm_notice);
+/* Its pending reminders are cancelled (before a cancel, a move, a no-show). */
+void reminders_stop(cs_facility *f, cs_reservation *res, bool cancel_notice);
+void reminders_advance(cs_facility *f, int64_t now_ms);
+int64_t reminders_next_deadline(const cs_facility *f, int64_t deadline_ms);
+void reminders_write_jobs(json_writer *w, const cs_facility *f, const cs_reservation *res);
+void reminders_write_job_id(json_writer *w, const char *reservation_id, uint16_t n);
+cs_error reminders_check_in(cs_request *r);
 
 /* availability.c */
 cs_error availability_day(cs_request *r);

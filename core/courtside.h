@@ -22,7 +22,7 @@
 
 enum {
     CS_INPUT_MAX = JSON_INPUT_MAX,          /* bytes of one command */
-    CS_OUTPUT_MAX = 7 * 1024 * 1024,        /* bytes of one output: the largest day plus every hold expiring at once, or a snapshot */
+    CS_OUTPUT_MAX = 8 * 1024 * 1024,        /* bytes of one output: the largest day plus every hold expiring at once, or a snapshot */
     CS_ID_MAX = 64,                         /* bytes of an id: [A-Za-z0-9_-]{1,64} */
     CS_FACILITY_ID_MAX = 40,                /* bytes of a facility id: [A-Za-z0-9-]{1,40} */
     CS_NAME_MAX = 100,                      /* bytes of a display name (UTF-8) */
@@ -41,6 +41,9 @@ enum {
     CS_WAITLIST_MAX = 2048,                 /* waitlist entries in memory (waiting and recent history) */
     CS_OFFERED_MAX = 8,                     /* slots one entry remembers being offered */
     CS_PROMOTIONS_MAX = 64,                 /* waitlist services one command reports */
+    CS_REMINDERS_PER_BOOKING = 16,          /* reminders planned for one booking (the last ones before its start) */
+    CS_REMINDER_OFFSETS_MAX = 4,            /* offsets of the offsets policy */
+    CS_NOTICES_MAX = 1024,                  /* notifications one command produces; more wait for the next tick */
     CS_MAX_HOLDS_MAX = 20,
     CS_EVENTS_MAX = CS_RESERVATIONS_MAX + 8, /* broadcasts one command can produce */
     CS_GRID_MINUTES_MIN = 10,
@@ -58,6 +61,7 @@ typedef enum cs_status {
     CS_CANCELLED,
     CS_RELEASED,
     CS_EXPIRED,
+    CS_NO_SHOW,
 } cs_status;
 
 typedef struct cs_court {
@@ -99,8 +103,25 @@ typedef struct cs_waitlist_rules {
     uint32_t quiet_bypass_minutes; /* ...unless the slot starts within this many minutes */
 } cs_waitlist_rules;
 
-/* The facility's configuration. Zero-filled before being set, so two
- * configurations compare equal with memcmp exactly when they are the same. */
+typedef enum cs_reminder_policy {
+    CS_REMIND_NEVER = 0,
+    CS_REMIND_OFFSETS,          /* at fixed times before the start */
+    CS_REMIND_INTERVAL,         /* every so often from booking until the start */
+} cs_reminder_policy;
+
+/* When members are reminded, and when a booking nobody checked in to is a no-show. */
+typedef struct cs_reminder_rules {
+    uint8_t policy;             /* cs_reminder_policy */
+    uint8_t offset_count;
+    uint32_t offsets_minutes[CS_REMINDER_OFFSETS_MAX]; /* decreasing: 1440, 120 */
+    uint32_t every_minutes;     /* the interval policy */
+    int16_t quiet_start_minute; /* reminders due in quiet hours (local) go out before them; -1: none */
+    int16_t quiet_end_minute;
+    uint32_t no_show_grace_minutes; /* 0: no no-show detection */
+} cs_reminder_rules;
+
+/* The facility's configuration. Two are the same when their encodings
+ * (cs_config_encode in snapshot.h) are. */
 typedef struct cs_config {
     bool configured;
     char facility_id[CS_FACILITY_ID_MAX + 1];
@@ -119,6 +140,7 @@ typedef struct cs_config {
     uint16_t buffer_minutes;    /* required gap between bookings on one court */
     uint16_t max_holds;         /* holds one member may have at once (staff excepted) */
     cs_waitlist_rules waitlist;
+    cs_reminder_rules reminders;
     cs_rules rules;             /* for members without a tier */
     uint8_t tier_count;
     cs_tier tiers[CS_TIERS_MAX];
@@ -130,6 +152,7 @@ typedef struct cs_member {
     bool in_use;
     uint8_t tier;                  /* 0: none; else index + 1 into config.tiers */
     uint32_t late_cancellations;
+    uint32_t no_shows;
     char id[CS_ID_MAX + 1];
 } cs_member;
 
@@ -158,6 +181,11 @@ typedef struct cs_reservation {
     int64_t created_ms;
     int64_t updated_ms;
     uint16_t offer_entry;       /* a waitlist offer: the entry's row + 1 while held, else 0 */
+    bool checked_in;            /* the member arrived (no no-show) */
+    uint8_t reminders_sent;     /* reminders of the current plan already due */
+    uint16_t reminder_first;    /* job numbers of the current plan start after this */
+    int64_t planned_ms;         /* when the current reminder plan was made (0: none) */
+    cs_reminder_rules plan;     /* the policy it was made with (a later change applies to later plans) */
     char id[CS_ID_MAX + 1];
     char member_id[CS_ID_MAX + 1];
 } cs_reservation;
@@ -213,6 +241,29 @@ typedef struct cs_waitlist_metrics {
     uint32_t no_match;          /* windows that passed unserved */
 } cs_waitlist_metrics;
 
+typedef enum cs_notice_kind {
+    CS_NOTICE_CONFIRMATION = 1,
+    CS_NOTICE_REMINDER,
+    CS_NOTICE_CANCELLATION,
+    CS_NOTICE_NO_SHOW,
+} cs_notice_kind;
+
+/* A message for a member about one of their reservations. */
+typedef struct cs_notice {
+    uint8_t kind;               /* cs_notice_kind */
+    uint16_t job;               /* reminders: the job's number */
+    uint32_t minutes_before;    /* reminders: how long before the start */
+    cs_reservation reservation; /* as it was then */
+} cs_notice;
+
+/* A reservation's reminder plan changed: jobs first..last (numbers) were
+ * cancelled, and its current plan (if any) is scheduled. */
+typedef struct cs_replan {
+    uint32_t row;
+    uint16_t cancel_first;
+    uint16_t cancel_last;       /* < cancel_first: none */
+} cs_replan;
+
 /* A member served from the waitlist by the running command. */
 typedef struct cs_promotion {
     uint16_t entry;             /* row */
@@ -253,6 +304,8 @@ typedef enum cs_action {
     CS_ACTION_WAITLIST_BOOK,
     CS_ACTION_WAITLIST_ACCEPT,
     CS_ACTION_WAITLIST_DECLINE,
+    CS_ACTION_NO_SHOW,
+    CS_ACTION_CHECK_IN,
 } cs_action;
 
 /* A change made by the running command, in commit order: the broadcast
@@ -304,6 +357,10 @@ typedef struct cs_facility {
     cs_promotion promotions[CS_PROMOTIONS_MAX];
     uint32_t entry_change_count;
     uint16_t entry_changes[CS_WAITLIST_MAX]; /* rows of entries that changed */
+    uint32_t notice_count;
+    cs_notice notices[CS_NOTICES_MAX];
+    uint32_t replan_count;
+    cs_replan replans[CS_NOTICES_MAX]; /* reminder plans that changed (projection) */
     cs_message message;
     json_doc doc;
 } cs_facility;

@@ -5,6 +5,7 @@
 
 #include "civil.h"
 #include "core.h"
+#include "snapshot.h"
 
 static const char *const day_names[7] = {"sun", "mon", "tue", "wed", "thu", "fri", "sat"};
 static const uint8_t day_output_order[7] = {1, 2, 3, 4, 5, 6, 0};
@@ -225,6 +226,16 @@ static cs_error read_waitlist(cs_request *r, cs_config *c) {
     return waitlist_read_rules(&a, &c->waitlist);
 }
 
+static cs_error read_reminders(cs_request *r, cs_config *c) {
+    uint32_t node;
+    cs_error e = args_find(&r->args, "reminders", &node);
+    if (e != CS_OK) return e;
+    if (node == 0) return reminders_read_rules(NULL, &c->reminders);
+    if (json_at(r->args.doc, node)->type != JSON_OBJECT) return cs_fail_field(&r->f->message, "reminders", "must be an object");
+    cs_args a = {.doc = r->args.doc, .args = node, .params = 0, .message = &r->f->message};
+    return reminders_read_rules(&a, &c->reminders);
+}
+
 static const char *const tier_fields[] = {"tier", "priority", "rules", NULL};
 
 static cs_error read_tier(cs_request *r, uint32_t node, uint32_t index, cs_config *c) {
@@ -268,7 +279,7 @@ static cs_error read_tiers(cs_request *r, cs_config *c) {
 static const char *const configure_fields[] = {"facilityId", "name", "timeZone", "tzRule", "courts",
                                                "openingHours", "gridMinutes", "durationsMinutes",
                                                "holdTtlSeconds", "bufferMinutes", "maxHoldsPerMember", "rules", "tiers",
-                                               "waitlist", NULL};
+                                               "waitlist", "reminders", NULL};
 
 static cs_error read_config(cs_request *r, cs_config *c) {
     int64_t grid = 0, ttl = CS_HOLD_TTL_SECONDS_DEFAULT, buffer = 0, holds = CS_MAX_HOLDS_DEFAULT;
@@ -292,6 +303,7 @@ static cs_error read_config(cs_request *r, cs_config *c) {
     if (e == CS_OK) e = read_rules(r, 0, "rules", &c->rules);
     if (e == CS_OK) e = read_tiers(r, c);
     if (e == CS_OK) e = read_waitlist(r, c);
+    if (e == CS_OK) e = read_reminders(r, c);
     c->configured = true;
     return e;
 }
@@ -356,6 +368,15 @@ static void remap_courts(cs_facility *f, const cs_config *next) {
     }
 }
 
+/* Compared by their encodings: struct bytes include padding. 128 KiB of
+ * stack, of the 1 MiB the builds give. */
+static bool same_config(const cs_config *a, const cs_config *b) {
+    uint8_t encoded_a[CS_SNAPSHOT_CONFIG_MAX], encoded_b[CS_SNAPSHOT_CONFIG_MAX];
+    size_t len_a = cs_config_encode(a, encoded_a, sizeof encoded_a);
+    size_t len_b = cs_config_encode(b, encoded_b, sizeof encoded_b);
+    return len_a == len_b && memcmp(encoded_a, encoded_b, len_a) == 0;
+}
+
 cs_error facility_configure(cs_request *r) {
     cs_config next;
     memset(&next, 0, sizeof next);
@@ -372,7 +393,7 @@ cs_error facility_configure(cs_request *r) {
         waitlist_remap_courts(r->f, &next, r->now_ms);
         member_remap_tiers(r->f, &next);
     }
-    if (memcmp(&next, &r->f->config, sizeof next) != 0) {
+    if (!same_config(&next, &r->f->config)) {
         r->f->config = next;
         cs_emit(r->f, CS_EVENT_FACILITY_UPDATED, 0, 0, 0);
     }
@@ -446,6 +467,8 @@ void facility_write_settings(json_writer *w, const cs_config *c) {
     json_int(w, c->max_holds);
     json_key(w, "waitlist");
     waitlist_write_rules(w, &c->waitlist);
+    json_key(w, "reminders");
+    reminders_write_rules(w, &c->reminders);
     json_key(w, "rules");
     rules_write(w, &c->rules);
     json_key(w, "tiers");

@@ -59,6 +59,8 @@ static void write_member(cs_request *r, const char *member_id) {
     else json_null(w);
     json_key(w, "lateCancellations");
     json_int(w, m != NULL ? m->late_cancellations : 0);
+    json_key(w, "noShows");
+    json_int(w, m != NULL ? m->no_shows : 0);
     json_object_end(w);
     json_object_end(w);
 }

@@ -8,7 +8,7 @@
 
 static const char *const status_names[] = {
     [CS_HELD] = "held",         [CS_CONFIRMED] = "confirmed", [CS_CANCELLED] = "cancelled",
-    [CS_RELEASED] = "released", [CS_EXPIRED] = "expired",
+    [CS_RELEASED] = "released", [CS_EXPIRED] = "expired",     [CS_NO_SHOW] = "no_show",
 };
 
 /* Bookings on one court keep this gap: each reservation counts as
@@ -102,7 +102,8 @@ uint32_t reservation_usage(cs_facility *f, uint8_t court, int64_t start_ms, int6
 void reservation_forget_due(cs_facility *f, int64_t now_ms) {
     for (uint32_t i = 0; i < CS_RESERVATIONS_MAX; i++) {
         cs_reservation *r = &f->reservations[i];
-        if (r->in_use && r->status != CS_HELD && forget_at(r) <= now_ms) {
+        /* Not one changed by this command: its row is still needed for the output. */
+        if (r->in_use && r->status != CS_HELD && forget_at(r) <= now_ms && r->updated_ms < now_ms) {
             forget(f, r);
             f->changed = true;
         }
@@ -114,6 +115,7 @@ int64_t reservation_next_deadline(const cs_facility *f, int64_t deadline_ms) {
         const cs_reservation *r = &f->reservations[i];
         if (!r->in_use) continue;
         int64_t due = r->status == CS_HELD ? r->hold_expiry_ms : forget_at(r);
+        if (r->status != CS_HELD && due <= r->updated_ms) due = r->updated_ms + 1; /* see reservation_forget_due */
         if (deadline_ms < 0 || due < deadline_ms) deadline_ms = due;
     }
     return deadline_ms;
@@ -139,6 +141,8 @@ void reservation_write(const cs_facility *f, const cs_reservation *r, json_write
     json_string(w, status_names[r->status]);
     json_key(w, "version");
     json_int(w, r->version);
+    json_key(w, "checkedIn");
+    json_bool(w, r->checked_in);
     if (r->status == CS_HELD) {
         json_key(w, "holdExpiry");
         cs_write_time(w, r->hold_expiry_ms);

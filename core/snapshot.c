@@ -54,6 +54,16 @@ static void put_rules(snap_writer *w, const cs_rules *r) {
     put_u32(w, r->cancel_cutoff_minutes);
 }
 
+static void put_reminder_rules(snap_writer *w, const cs_reminder_rules *rules) {
+    put_u8(w, rules->policy);
+    put_u8(w, rules->offset_count);
+    for (uint32_t i = 0; i < CS_REMINDER_OFFSETS_MAX; i++) put_u32(w, rules->offsets_minutes[i]);
+    put_u32(w, rules->every_minutes);
+    put_u16(w, (uint16_t)rules->quiet_start_minute);
+    put_u16(w, (uint16_t)rules->quiet_end_minute);
+    put_u32(w, rules->no_show_grace_minutes);
+}
+
 static void put_config(snap_writer *w, const cs_config *c) {
     put_u8(w, c->configured);
     put_str(w, c->facility_id);
@@ -85,6 +95,7 @@ static void put_config(snap_writer *w, const cs_config *c) {
     put_u16(w, (uint16_t)c->waitlist.quiet_start_minute);
     put_u16(w, (uint16_t)c->waitlist.quiet_end_minute);
     put_u32(w, c->waitlist.quiet_bypass_minutes);
+    put_reminder_rules(w, &c->reminders);
     put_rules(w, &c->rules);
     put_u8(w, c->tier_count);
     for (uint32_t i = 0; i < c->tier_count; i++) {
@@ -110,6 +121,11 @@ static void put_tables(snap_writer *w, const cs_facility *f) {
         put_i64(w, r->created_ms);
         put_i64(w, r->updated_ms);
         put_u16(w, r->offer_entry);
+        put_u8(w, r->checked_in);
+        put_u8(w, r->reminders_sent);
+        put_u16(w, r->reminder_first);
+        put_i64(w, r->planned_ms);
+        put_reminder_rules(w, &r->plan);
         put_str(w, r->id);
         put_str(w, r->member_id);
     }
@@ -134,6 +150,7 @@ static void put_tables(snap_writer *w, const cs_facility *f) {
         put_u32(w, i);
         put_u8(w, m->tier);
         put_u32(w, m->late_cancellations);
+        put_u32(w, m->no_shows);
         put_str(w, m->id);
     }
     put_u32(w, f->block_count);
@@ -191,6 +208,13 @@ static void put_state(snap_writer *w, const cs_facility *f) {
     put_config(w, &f->config);
     put_tables(w, f);
     put_entries(w, f);
+}
+
+size_t cs_config_encode(const cs_config *c, uint8_t *out, size_t cap) {
+    CS_ASSERT(cap >= CS_SNAPSHOT_CONFIG_MAX);
+    snap_writer w = {.buf = out, .cap = cap, .hash = FNV_OFFSET};
+    put_config(&w, c);
+    return w.len;
 }
 
 size_t cs_snapshot(const cs_facility *f, uint8_t *out, size_t cap) {
@@ -254,6 +278,18 @@ static void get_rules(snap_reader *r, cs_rules *rules) {
     rules->cancel_cutoff_minutes = get_u32(r);
 }
 
+static void get_reminder_rules(snap_reader *r, cs_reminder_rules *rules) {
+    rules->policy = get_u8(r);
+    rules->offset_count = get_u8(r);
+    check(r, rules->policy <= CS_REMIND_INTERVAL && rules->offset_count <= CS_REMINDER_OFFSETS_MAX);
+    for (uint32_t i = 0; i < CS_REMINDER_OFFSETS_MAX; i++) rules->offsets_minutes[i] = get_u32(r);
+    rules->every_minutes = get_u32(r);
+    rules->quiet_start_minute = (int16_t)get_u16(r);
+    rules->quiet_end_minute = (int16_t)get_u16(r);
+    rules->no_show_grace_minutes = get_u32(r);
+    check(r, rules->policy != CS_REMIND_INTERVAL || rules->every_minutes > 0);
+}
+
 static void get_config(snap_reader *r, cs_config *c) {
     c->configured = get_u8(r) != 0;
     get_str(r, c->facility_id, CS_FACILITY_ID_MAX);
@@ -290,6 +326,7 @@ static void get_config(snap_reader *r, cs_config *c) {
     c->waitlist.quiet_start_minute = (int16_t)get_u16(r);
     c->waitlist.quiet_end_minute = (int16_t)get_u16(r);
     c->waitlist.quiet_bypass_minutes = get_u32(r);
+    get_reminder_rules(r, &c->reminders);
     get_rules(r, &c->rules);
     c->tier_count = get_u8(r);
     check(r, c->tier_count <= CS_TIERS_MAX);
@@ -319,9 +356,14 @@ static void get_reservations(snap_reader *r, cs_facility *f) {
         res->created_ms = get_i64(r);
         res->updated_ms = get_i64(r);
         res->offer_entry = get_u16(r);
+        res->checked_in = get_u8(r) != 0;
+        res->reminders_sent = get_u8(r);
+        res->reminder_first = get_u16(r);
+        res->planned_ms = get_i64(r);
+        get_reminder_rules(r, &res->plan);
         get_str(r, res->id, CS_ID_MAX);
         get_str(r, res->member_id, CS_ID_MAX);
-        check(r, res->status >= CS_HELD && res->status <= CS_EXPIRED && res->court < f->config.court_count &&
+        check(r, res->status >= CS_HELD && res->status <= CS_NO_SHOW && res->court < f->config.court_count &&
                      res->start_ms < res->end_ms);
     }
 }
@@ -358,6 +400,7 @@ static void get_members(snap_reader *r, cs_facility *f) {
         m->in_use = true;
         m->tier = get_u8(r);
         m->late_cancellations = get_u32(r);
+        m->no_shows = get_u32(r);
         get_str(r, m->id, CS_ID_MAX);
         check(r, m->tier <= f->config.tier_count);
     }

@@ -13,13 +13,15 @@
 
 #include "courtside.h"
 
-#define CS_SNAPSHOT_VERSION 2u
+#define CS_SNAPSHOT_VERSION 3u
 
 /* The largest snapshot: every table full, every string at its longest. */
-#define CS_SNAPSHOT_ROW_RESERVATION (4 + 1 + 1 + 2 + 4 + 5 * 8 + 2 + 2 * (1 + CS_ID_MAX))
+#define CS_SNAPSHOT_REMINDER_RULES (2 + 4 * CS_REMINDER_OFFSETS_MAX + 4 + 2 + 2 + 4)
+#define CS_SNAPSHOT_ROW_RESERVATION \
+    (4 + 1 + 1 + 2 + 4 + 5 * 8 + 2 + 1 + 1 + 2 + 8 + CS_SNAPSHOT_REMINDER_RULES + 2 * (1 + CS_ID_MAX))
 #define CS_SNAPSHOT_ROW_ENTRY (4 + 3 + 3 * 2 + 1 + 8 + 5 * 8 + CS_OFFERED_MAX * 9 + 3 * (1 + CS_ID_MAX))
 #define CS_SNAPSHOT_ROW_KEY (4 + 1 + 4 * 8 + 3 * (1 + CS_ID_MAX))
-#define CS_SNAPSHOT_ROW_MEMBER (4 + 1 + 4 + 1 + CS_ID_MAX)
+#define CS_SNAPSHOT_ROW_MEMBER (4 + 1 + 4 + 4 + 1 + CS_ID_MAX)
 #define CS_SNAPSHOT_ROW_BLOCK (4 + 1 + 2 * 8 + 1 + CS_ID_MAX + 1 + CS_REASON_MAX)
 #define CS_SNAPSHOT_CONFIG_MAX (64 * 1024)
 #define CS_SNAPSHOT_MAX                                                                                   \
@@ -35,6 +37,10 @@ size_t cs_snapshot(const cs_facility *f, uint8_t *out, size_t cap);
 /* Replaces the state of `f` with a snapshot. On a malformed snapshot returns
  * false and leaves `f` as new (cs_facility_init). */
 bool cs_restore(cs_facility *f, const uint8_t *in, size_t length);
+
+/* The configuration's part of a snapshot (cap >= CS_SNAPSHOT_CONFIG_MAX):
+ * two configurations are the same exactly when their encodings are. */
+size_t cs_config_encode(const cs_config *c, uint8_t *out, size_t cap);
 
 /* 64-bit FNV-1a over the snapshot bytes, computed without storing them. */
 uint64_t cs_state_hash(const cs_facility *f);

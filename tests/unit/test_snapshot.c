@@ -61,7 +61,12 @@ static void check_file(const char *path, cs_facility *live, cs_facility *restore
 
         size_t live_len = cs_execute(live, command, n, out_live, sizeof out_live);
         size_t other_len = cs_execute(restored, command, n, out_other, sizeof out_other);
-        CHECK(live_len == other_len && memcmp(out_live, out_other, live_len) == 0);
+        bool same = live_len == other_len && memcmp(out_live, out_other, live_len) == 0;
+        CHECK(same);
+        if (!same) {
+            fprintf(stderr, "%s, command %d:\n  live:     %.*s\n  restored: %.*s\n", path, steps, (int)live_len,
+                    (const char *)out_live, (int)other_len, (const char *)out_other);
+        }
         if (output_changed(out_live, live_len)) cs_execute(replayed, command, n, out_other, sizeof out_other);
         CHECK(cs_state_hash(replayed) == cs_state_hash(live));
         steps++;
