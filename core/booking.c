@@ -44,7 +44,7 @@ void booking_mark_no_show(cs_facility *f, cs_reservation *res, int64_t now_ms) {
 }
 
 void booking_advance(cs_facility *f, int64_t now_ms) {
-    for (uint32_t i = 0; i < CS_RESERVATIONS_MAX; i++) {
+    for (uint32_t i = 0; i < CS_RESERVATIONS_MAX && cs_clock_has_room(f); i++) {
         cs_reservation *res = &f->reservations[i];
         if (res->in_use && res->status == CS_HELD && res->hold_expiry_ms <= now_ms) {
             transition(f, res, CS_EXPIRED, CS_ACTION_EXPIRE, CS_EVENT_SLOT_RELEASED, now_ms);
@@ -303,9 +303,11 @@ cs_error booking_confirm(cs_request *r) {
     cs_error e = booking_find_own(r, confirm_fields, &res);
     if (e == CS_OK) e = check_expected(r, res);
     if (e != CS_OK) return e;
+    if (res->status == CS_HELD && r->now_ms >= res->hold_expiry_ms) {
+        return fail_hold_expired(&r->f->message, res); /* lapsed; the next tick records it (see CS_EVENTS_MAX) */
+    }
     switch (res->status) {
     case CS_HELD:
-        CS_ASSERT(r->now_ms < res->hold_expiry_ms); /* booking_advance expired it otherwise */
         transition(r->f, res, CS_CONFIRMED, CS_ACTION_CONFIRM, CS_EVENT_SLOT_RESERVED, r->now_ms);
         break;
     case CS_CONFIRMED:

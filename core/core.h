@@ -33,6 +33,12 @@ typedef struct cs_request {
     int status;                    /* the HTTP status of a success: 200 unless the operation says */
 } cs_request;
 
+/* The clock's work in one command (expiring holds, no-shows, reminders)
+ * stops here; the rest is due at once, so the next tick does it. */
+static inline bool cs_clock_has_room(const cs_facility *f) {
+    return f->event_count + CS_EVENTS_KEPT_FOR_OPERATIONS <= CS_EVENTS_MAX;
+}
+
 /* Records a visible change: bumps seq and queues the broadcast. */
 static inline cs_event *cs_emit(cs_facility *f, cs_event_type type, uint8_t court, int64_t start_ms,
                                 int64_t end_ms) {

@@ -22,7 +22,7 @@
 
 enum {
     CS_INPUT_MAX = JSON_INPUT_MAX,          /* bytes of one command */
-    CS_OUTPUT_MAX = 8 * 1024 * 1024,        /* bytes of one output: the largest day plus every hold expiring at once, or a snapshot */
+    CS_OUTPUT_MAX = 3 * 1024 * 1024,        /* bytes of one output (or snapshot): the largest day with a full command's changes */
     CS_ID_MAX = 64,                         /* bytes of an id: [A-Za-z0-9_-]{1,64} */
     CS_FACILITY_ID_MAX = 40,                /* bytes of a facility id: [A-Za-z0-9-]{1,40} */
     CS_NAME_MAX = 100,                      /* bytes of a display name (UTF-8) */
@@ -45,7 +45,8 @@ enum {
     CS_REMINDER_OFFSETS_MAX = 4,            /* offsets of the offsets policy */
     CS_NOTICES_MAX = 1024,                  /* notifications one command produces; more wait for the next tick */
     CS_MAX_HOLDS_MAX = 20,
-    CS_EVENTS_MAX = CS_RESERVATIONS_MAX + 8, /* broadcasts one command can produce */
+    CS_EVENTS_MAX = 1024,                   /* changes one command makes; expiries past them wait for the next tick */
+    CS_EVENTS_KEPT_FOR_OPERATIONS = 160,    /* of which the clock's work leaves these to the operation and the waitlist */
     CS_GRID_MINUTES_MIN = 10,
     CS_GRID_MINUTES_MAX = 240,
     CS_HOLD_TTL_SECONDS_DEFAULT = 15,

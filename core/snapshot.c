@@ -9,7 +9,8 @@
 #define FNV_OFFSET UINT64_C(14695981039346656037)
 #define FNV_PRIME UINT64_C(1099511628211)
 
-/* Appends bytes to `buf` (when not NULL) and folds them into the hash. */
+/* Appends bytes to `buf` (when not NULL and they fit) and folds them into
+ * the hash; `len` counts them all, so len > cap means it did not fit. */
 typedef struct snap_writer {
     uint8_t *buf;
     size_t cap;
@@ -20,10 +21,7 @@ typedef struct snap_writer {
 static void put_bytes(snap_writer *w, const void *data, size_t n) {
     const uint8_t *bytes = data;
     for (size_t i = 0; i < n; i++) w->hash = (w->hash ^ bytes[i]) * FNV_PRIME;
-    if (w->buf != NULL) {
-        CS_ASSERT(w->len + n <= w->cap);
-        memcpy(w->buf + w->len, bytes, n);
-    }
+    if (w->buf != NULL && w->len <= w->cap && n <= w->cap - w->len) memcpy(w->buf + w->len, bytes, n);
     w->len += n;
 }
 
@@ -214,14 +212,15 @@ size_t cs_config_encode(const cs_config *c, uint8_t *out, size_t cap) {
     CS_ASSERT(cap >= CS_SNAPSHOT_CONFIG_MAX);
     snap_writer w = {.buf = out, .cap = cap, .hash = FNV_OFFSET};
     put_config(&w, c);
+    CS_ASSERT(w.len <= cap); /* 64 courts, 8 tiers: far below */
     return w.len;
 }
 
 size_t cs_snapshot(const cs_facility *f, uint8_t *out, size_t cap) {
-    CS_ASSERT(cap >= CS_SNAPSHOT_MAX);
+    CS_ASSERT(cap >= CS_SNAPSHOT_CONFIG_MAX);
     snap_writer w = {.buf = out, .cap = cap, .hash = FNV_OFFSET};
     put_state(&w, f);
-    return w.len;
+    return w.len <= cap ? w.len : 0;
 }
 
 uint64_t cs_state_hash(const cs_facility *f) {

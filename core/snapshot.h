@@ -15,25 +15,14 @@
 
 #define CS_SNAPSHOT_VERSION 3u
 
-/* The largest snapshot: every table full, every string at its longest. */
-#define CS_SNAPSHOT_REMINDER_RULES (2 + 4 * CS_REMINDER_OFFSETS_MAX + 4 + 2 + 2 + 4)
-#define CS_SNAPSHOT_ROW_RESERVATION \
-    (4 + 1 + 1 + 2 + 4 + 5 * 8 + 2 + 1 + 1 + 2 + 8 + CS_SNAPSHOT_REMINDER_RULES + 2 * (1 + CS_ID_MAX))
-#define CS_SNAPSHOT_ROW_ENTRY (4 + 3 + 3 * 2 + 1 + 8 + 5 * 8 + CS_OFFERED_MAX * 9 + 3 * (1 + CS_ID_MAX))
-#define CS_SNAPSHOT_ROW_KEY (4 + 1 + 4 * 8 + 3 * (1 + CS_ID_MAX))
-#define CS_SNAPSHOT_ROW_MEMBER (4 + 1 + 4 + 4 + 1 + CS_ID_MAX)
-#define CS_SNAPSHOT_ROW_BLOCK (4 + 1 + 2 * 8 + 1 + CS_ID_MAX + 1 + CS_REASON_MAX)
+/* The configuration's part is at most this long. */
 #define CS_SNAPSHOT_CONFIG_MAX (64 * 1024)
-#define CS_SNAPSHOT_MAX                                                                                   \
-    (64 + CS_SNAPSHOT_CONFIG_MAX + CS_RESERVATIONS_MAX * CS_SNAPSHOT_ROW_RESERVATION +                 \
-     CS_IDEMPOTENCY_KEYS_MAX * CS_SNAPSHOT_ROW_KEY + CS_MEMBERS_MAX * CS_SNAPSHOT_ROW_MEMBER +          \
-     CS_BLOCKS_MAX * CS_SNAPSHOT_ROW_BLOCK + 64 + CS_WAITLIST_MAX * CS_SNAPSHOT_ROW_ENTRY)
 
-_Static_assert(CS_SNAPSHOT_MAX <= CS_OUTPUT_MAX, "a snapshot fits the output buffer");
-
-/* Writes the snapshot to `out` (cap >= CS_SNAPSHOT_MAX); returns its length. */
+/* Writes the snapshot to `out` and returns its length, or 0 when it does
+ * not fit in `cap`: a facility with nearly every table full and the longest
+ * ids everywhere can outgrow CS_OUTPUT_MAX, and then keeps its log instead.
+ * `cap` is at least CS_SNAPSHOT_CONFIG_MAX. */
 size_t cs_snapshot(const cs_facility *f, uint8_t *out, size_t cap);
-
 /* Replaces the state of `f` with a snapshot. On a malformed snapshot returns
  * false and leaves `f` as new (cs_facility_init). */
 bool cs_restore(cs_facility *f, const uint8_t *in, size_t length);

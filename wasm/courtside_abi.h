@@ -28,7 +28,7 @@ uint8_t *cs_output(void);
 /* Forgets everything: the instance is as new. */
 void cs_reset(void);
 /* Writes a snapshot of the facility (core/snapshot.h) to the output buffer;
- * returns its length. */
+ * returns its length, or 0 when it does not fit (keep the log then). */
 uint32_t cs_snapshot_write(void);
 /* Replaces the facility with the snapshot of `length` bytes the host put in
  * the output buffer. Returns 1, or 0 for a malformed snapshot (the facility

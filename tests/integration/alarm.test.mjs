@@ -15,7 +15,8 @@ after(() => stack?.stop());
 test("a hold expires at its deadline without any request", async () => {
   const facilityId = "alarm";
   await stack.configure(facilityId, { holdTtlSeconds: 1 });
-  const attempt = await stack.post("/api/realtime/attempt", {
+  const member = await stack.as("m-1");
+  const attempt = await member.post("/api/realtime/attempt", {
     facilityId, courtId: "court-1", startTime: at("12:00"), endTime: at("13:00"), memberId: "m-1",
   });
   assert.equal(attempt.status, 200);
@@ -23,13 +24,13 @@ test("a hold expires at its deadline without any request", async () => {
 
   await sleep(3000); // nothing reaches the facility meanwhile but its alarm
 
-  const got = await stack.request(`/api/reservations/${reservationId}`);
+  const got = await member.get(`/api/reservations/${reservationId}`);
   assert.equal(got.status, 200);
   assert.equal(got.body.reservation.status, "expired");
   const lateMs = Date.parse(got.body.reservation.updatedAt) - Date.parse(holdExpiry);
   assert.ok(lateMs >= 0 && lateMs <= 1500, `expired ${lateMs} ms after holdExpiry`);
 
-  assertError(await stack.post("/api/realtime/confirm", { facilityId, reservationId }), 410, "hold_expired");
+  assertError(await member.post("/api/realtime/confirm", { facilityId, reservationId }), 410, "hold_expired");
   const day = await stack.request(`/api/realtime/availability?facilityId=${facilityId}&date=${DATE}`);
   assert.ok(day.body.courts.every((court) => court.slots.every((slot) => slot.status === "available")));
 });

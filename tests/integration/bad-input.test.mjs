@@ -1,6 +1,7 @@
 // bad-input.test.mjs: malformed, mistyped, unknown, oversized or misdirected
 // input gets the documented 4xx error and changes nothing: the facility's
-// seq (its availability ETag) is the same afterwards.
+// seq (its availability ETag) is the same afterwards. Requests carry member
+// m-1's session token.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { ADMIN_TOKEN, DATE, Stack, assertError, at } from "./harness.mjs";
@@ -9,10 +10,12 @@ const facilityId = "strict";
 const encoder = new TextEncoder();
 let stack;
 let config;
+let token;
 
 before(async () => {
   stack = await Stack.start();
   config = await stack.configure(facilityId);
+  token = await stack.token("m-1");
 });
 after(() => stack?.stop());
 
@@ -52,7 +55,7 @@ const seq = async () => (await stack.request(`/api/realtime/availability?facilit
 for (const [what, method, path, body, headers, status, error] of cases) {
   test(`${what} → ${status} ${error}, nothing changed`, async () => {
     const before = await seq();
-    const reply = await stack.request(path, { method, body: typeof body === "function" ? body() : body, headers });
+    const reply = await stack.request(path, { method, body: typeof body === "function" ? body() : body, headers, token });
     assertError(reply, status, error);
     if (error === "invalid_field" && method !== "GET") assert.equal(typeof reply.body.field, "string");
     assert.equal(await seq(), before);
@@ -64,11 +67,11 @@ for (const [what, method, path, body, headers, status, error] of cases) {
 test("a 10 MB body → 413 payload_too_large, nothing changed", async () => {
   const before = await seq();
   const huge = new Uint8Array(10 * 1024 * 1024).fill(0x20);
-  assertError(await stack.request("/api/realtime/attempt", { method: "POST", body: huge }), 413, "payload_too_large");
+  assertError(await stack.request("/api/realtime/attempt", { method: "POST", body: huge, token }), 413, "payload_too_large");
 
   const streamed = await fetch(`${stack.url}/api/realtime/attempt`, {
     method: "POST",
-    headers: { "Content-Type": "application/json" },
+    headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` },
     body: new Blob([huge]).stream(),
     duplex: "half",
   });
@@ -81,6 +84,6 @@ test("a body of exactly 64 KiB is read and judged by the core", async () => {
   const body = json(hold);
   const padded = `${body.slice(0, -1)}${" ".repeat(65536 - body.length)}}`;
   assert.equal(encoder.encode(padded).length, 65536);
-  const reply = await stack.request("/api/realtime/attempt", { method: "POST", body: padded });
+  const reply = await stack.request("/api/realtime/attempt", { method: "POST", body: padded, token });
   assert.equal(reply.status, 200);
 });

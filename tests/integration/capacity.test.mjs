@@ -10,12 +10,13 @@ before(async () => {
 });
 after(() => stack?.stop());
 
-const attempt = (facilityId, courtId, start, end, memberId) =>
-  stack.post("/api/realtime/attempt", { facilityId, courtId, startTime: at(start), endTime: at(end), memberId });
+const attempt = async (facilityId, courtId, start, end, memberId) =>
+  (await stack.as(memberId)).post("/api/realtime/attempt", { facilityId, courtId, startTime: at(start), endTime: at(end), memberId });
 
 test("50 concurrent attempts on one slot give exactly one hold", async () => {
   const facilityId = "rush";
   await stack.configure(facilityId);
+  await Promise.all(Array.from({ length: 50 }, (_, i) => stack.token(`m-${i}`))); // sessions first, then the rush
   const replies = await Promise.all(
     Array.from({ length: 50 }, (_, i) => attempt(facilityId, "court-1", "18:00", "19:00", `m-${i}`)),
   );
@@ -29,7 +30,7 @@ test("a 90-minute booking at 18:00 blocks 18:30 on its court only", async () => 
   await stack.configure(facilityId);
   const long = await attempt(facilityId, "court-3", "18:00", "19:30", "m-1");
   assert.equal(long.status, 200);
-  const confirm = await stack.post("/api/realtime/confirm", { facilityId, reservationId: long.body.reservationId });
+  const confirm = await (await stack.as("m-1")).post("/api/realtime/confirm", { facilityId, reservationId: long.body.reservationId });
   assert.equal(confirm.status, 200);
 
   assertError(await attempt(facilityId, "court-3", "18:30", "19:30", "m-2"), 409, "slot_unavailable");

@@ -1,9 +1,9 @@
 // flow.test.mjs: the booking flow over HTTP through the real local runtime:
 // attempt → confirm → availability (with its ETag) → get → cancel, and the
-// facility directory.
+// facility directory. Members act with session tokens.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { ADMIN_TOKEN, DATE, Stack, assertError, at } from "./harness.mjs";
+import { ADMIN_TOKEN, DATE, Stack, assertError, at, eventually } from "./harness.mjs";
 
 let stack;
 before(async () => {
@@ -17,16 +17,17 @@ test("a hold, confirmed, shows as reserved, then cancelled frees the slots", asy
   const facilityId = "flow";
   await stack.configure(facilityId);
   const booking = { facilityId, courtId: "court-2", startTime: at("18:00"), endTime: at("19:00"), memberId: "m-1" };
+  const member = await stack.as("m-1");
 
   const sentAt = Date.now();
-  const attempt = await stack.post("/api/realtime/attempt", booking);
+  const attempt = await member.post("/api/realtime/attempt", booking);
   assert.equal(attempt.status, 200);
   assert.equal(attempt.body.success, true);
   assert.match(attempt.body.reservationId, /^flow_[A-Za-z0-9]{16}$/);
   assert.ok(Date.parse(attempt.body.holdExpiry) > sentAt, "the hold expires in the future");
   const reservationId = attempt.body.reservationId;
 
-  const confirm = await stack.post("/api/realtime/confirm", { facilityId, reservationId });
+  const confirm = await member.post("/api/realtime/confirm", { facilityId, reservationId });
   assert.equal(confirm.status, 200);
   assert.equal(confirm.body.reservation.status, "confirmed");
 
@@ -50,12 +51,12 @@ test("a hold, confirmed, shows as reserved, then cancelled frees the slots", asy
     assert.equal(unchanged.headers.get("ETag"), `"${day.body.seq}"`);
   }
 
-  const got = await stack.request(`/api/reservations/${reservationId}`);
+  const got = await member.get(`/api/reservations/${reservationId}`);
   assert.equal(got.status, 200);
   assert.equal(got.body.reservation.status, "confirmed");
   assert.equal(got.body.reservation.courtId, booking.courtId);
 
-  const cancel = await stack.request(`/api/reservations/${reservationId}`, { method: "DELETE", body: { reason: "rain" } });
+  const cancel = await member.delete(`/api/reservations/${reservationId}`, { reason: "rain" });
   assert.equal(cancel.status, 200);
   assert.equal(cancel.body.reservation.status, "cancelled");
 
@@ -68,8 +69,9 @@ test("a hold, confirmed, shows as reserved, then cancelled frees the slots", asy
 test("release and cancel by POST", async () => {
   const facilityId = "flow-post";
   await stack.configure(facilityId);
+  const member = await stack.as("m-2");
   const hold = async (courtId) => {
-    const attempt = await stack.post("/api/realtime/attempt", {
+    const attempt = await member.post("/api/realtime/attempt", {
       facilityId, courtId, startTime: at("09:00"), endTime: at("10:30"), memberId: "m-2", durationMinutes: 90,
     });
     assert.equal(attempt.status, 200);
@@ -77,13 +79,13 @@ test("release and cancel by POST", async () => {
   };
 
   const held = await hold("court-1");
-  const release = await stack.post("/api/realtime/release", { facilityId, reservationId: held });
+  const release = await member.post("/api/realtime/release", { facilityId, reservationId: held });
   assert.equal(release.status, 200);
   assert.equal(release.body.reservation.status, "released");
 
   const booked = await hold("court-1");
-  assert.equal((await stack.post("/api/realtime/confirm", { facilityId, reservationId: booked })).status, 200);
-  const cancel = await stack.post("/api/realtime/cancel", { facilityId, reservationId: booked, reason: "injury" });
+  assert.equal((await member.post("/api/realtime/confirm", { facilityId, reservationId: booked })).status, 200);
+  const cancel = await member.post("/api/realtime/cancel", { facilityId, reservationId: booked, reason: "injury" });
   assert.equal(cancel.status, 200);
   assert.equal(cancel.body.reservation.status, "cancelled");
 });
@@ -91,7 +93,11 @@ test("release and cancel by POST", async () => {
 test("the facility directory and a facility's configuration", async () => {
   const config = await stack.configure("directory");
 
-  const list = await stack.request("/api/facilities");
+  // The directory is D1's projection, which follows the facility's outbox.
+  const list = await eventually(async () => {
+    const reply = await stack.request("/api/facilities");
+    return reply.body.some((facility) => facility.facilityId === "directory") ? reply : undefined;
+  }, { what: "the directory listing the facility" });
   assert.equal(list.status, 200);
   assert.deepEqual(
     list.body.find((facility) => facility.facilityId === "directory"),
@@ -115,8 +121,9 @@ test("the facility directory and a facility's configuration", async () => {
 test("unknown things, wrong methods, missing credentials", async () => {
   assertError(await stack.request("/api/facilities/nowhere"), 404, "not_found");
   assertError(await stack.request(`/api/realtime/availability?facilityId=nowhere&date=${DATE}`), 404, "not_found");
+  const token = await stack.token("m-1");
   for (const path of ["/api/reservations/nowhere_AAAAAAAAAAAAAAAA", "/api/reservations/no-facility-part", "/api/nothing", "/"]) {
-    assertError(await stack.request(path), 404, "not_found", path);
+    assertError(await stack.request(path, { token }), 404, "not_found", path);
   }
 
   const wrongMethod = await stack.request("/api/realtime/attempt");

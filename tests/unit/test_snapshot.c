@@ -55,7 +55,7 @@ static void check_file(const char *path, cs_facility *live, cs_facility *restore
         if (n == 0 || command[0] == '#') continue;
 
         size_t snapshot_len = cs_snapshot(live, snapshot, sizeof snapshot);
-        CHECK(snapshot_len <= CS_SNAPSHOT_MAX);
+        CHECK(snapshot_len > 0);
         CHECK(cs_restore(restored, snapshot, snapshot_len));
         CHECK(cs_state_hash(restored) == cs_state_hash(live));
 
