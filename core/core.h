@@ -236,6 +236,8 @@ void reminders_start(cs_facility *f, cs_reservation *res, int64_t now_ms, bool c
 /* Its pending reminders are cancelled (before a cancel, a move, a no-show). */
 void reminders_stop(cs_facility *f, cs_reservation *res, bool cancel_notice);
 void reminders_advance(cs_facility *f, int64_t now_ms);
+/* Recomputes the cached next reminder time of a reservation. */
+void reminders_refresh(const cs_facility *f, cs_reservation *res);
 int64_t reminders_next_deadline(const cs_facility *f, int64_t deadline_ms);
 void reminders_write_jobs(json_writer *w, const cs_facility *f, const cs_reservation *res);
 void reminders_write_job_id(json_writer *w, const char *reservation_id, uint16_t n);

@@ -187,6 +187,7 @@ typedef struct cs_reservation {
     uint16_t reminder_first;    /* job numbers of the current plan start after this */
     int64_t planned_ms;         /* when the current reminder plan was made (0: none) */
     cs_reminder_rules plan;     /* the policy it was made with (a later change applies to later plans) */
+    int64_t reminder_due_ms;    /* the next reminder of the plan, 0 if none: derived, kept for speed */
     char id[CS_ID_MAX + 1];
     char member_id[CS_ID_MAX + 1];
 } cs_reservation;

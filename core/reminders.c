@@ -181,10 +181,17 @@ static bool advance_has_room(const cs_facility *f) {
            f->replan_count + NOTICES_KEPT_FOR_OPERATIONS <= CS_NOTICES_MAX && cs_clock_has_room(f);
 }
 
+void reminders_refresh(const cs_facility *f, cs_reservation *res) {
+    int64_t times[CS_REMINDERS_PER_BOOKING];
+    uint32_t count = res->status == CS_CONFIRMED ? reminders_plan(&f->config, res, times) : 0;
+    res->reminder_due_ms = res->reminders_sent < count ? times[res->reminders_sent] : 0;
+}
+
 void reminders_start(cs_facility *f, cs_reservation *res, int64_t now_ms, bool confirm_notice) {
     res->planned_ms = now_ms;
     res->plan = f->config.reminders;
     res->reminders_sent = 0;
+    reminders_refresh(f, res);
     replanned(f, res, 1, 0);
     if (confirm_notice) notice(f, CS_NOTICE_CONFIRMATION, res, 0, 0);
 }
@@ -197,6 +204,7 @@ void reminders_stop(cs_facility *f, cs_reservation *res, bool cancel_notice) {
     res->reminder_first = (uint16_t)(res->reminder_first + count);
     res->reminders_sent = 0;
     res->planned_ms = 0;
+    res->reminder_due_ms = 0;
     if (cancel_notice) notice(f, CS_NOTICE_CANCELLATION, res, 0, 0);
 }
 
@@ -212,6 +220,7 @@ void reminders_advance(cs_facility *f, int64_t now_ms) {
             notice(f, CS_NOTICE_NO_SHOW, res, 0, 0);
             continue;
         }
+        if (res->reminder_due_ms == 0 || res->reminder_due_ms > now_ms) continue;
         int64_t times[CS_REMINDERS_PER_BOOKING];
         uint32_t count = reminders_plan(&f->config, res, times);
         while (res->reminders_sent < count && times[res->reminders_sent] <= now_ms && advance_has_room(f)) {
@@ -220,6 +229,7 @@ void reminders_advance(cs_facility *f, int64_t now_ms) {
             notice(f, CS_NOTICE_REMINDER, res, (uint16_t)(res->reminder_first + res->reminders_sent),
                    (uint32_t)((res->start_ms - t) / MINUTE));
         }
+        reminders_refresh(f, res);
     }
 }
 
@@ -228,9 +238,7 @@ int64_t reminders_next_deadline(const cs_facility *f, int64_t deadline_ms) {
     for (uint32_t i = 0; i < CS_RESERVATIONS_MAX; i++) {
         const cs_reservation *res = &f->reservations[i];
         if (!res->in_use || res->status != CS_CONFIRMED) continue;
-        int64_t times[CS_REMINDERS_PER_BOOKING];
-        uint32_t count = reminders_plan(&f->config, res, times);
-        int64_t due = res->reminders_sent < count ? times[res->reminders_sent] : -1;
+        int64_t due = res->reminder_due_ms != 0 ? res->reminder_due_ms : -1;
         if (rules->no_show_grace_minutes != 0 && !res->checked_in) {
             int64_t check = res->start_ms + (int64_t)rules->no_show_grace_minutes * MINUTE;
             if (due < 0 || check < due) due = check;
