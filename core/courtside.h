@@ -31,14 +31,21 @@ enum {
     CS_CAPACITY_MAX = 1000,                 /* places on one court */
     CS_RANGES_PER_DAY_MAX = 4,              /* opening ranges per weekday */
     CS_DURATIONS_MAX = 8,                   /* allowed durations */
+#ifdef CS_SMALL_TABLES /* fuzzing builds: the same code over small tables, so each run is quick */
+    CS_RESERVATIONS_MAX = 256,
+    CS_IDEMPOTENCY_KEYS_MAX = 128,
+    CS_MEMBERS_MAX = 256,
+    CS_WAITLIST_MAX = 64,
+#else
     CS_RESERVATIONS_MAX = 16384,            /* reservations in memory (live and recent history) */
     CS_IDEMPOTENCY_KEYS_MAX = 8192,         /* idempotency keys remembered */
     CS_MEMBERS_MAX = 16384,                 /* members with a tier or a record (late cancellations) */
+    CS_WAITLIST_MAX = 2048,                 /* waitlist entries in memory (waiting and recent history) */
+#endif
     CS_TIERS_MAX = 8,                       /* membership tiers with their own rules */
     CS_BLOCKS_MAX = 256,                    /* blocked periods (maintenance, tournaments) */
     CS_BUFFER_MINUTES_MAX = 120,            /* gap between bookings on a court */
     CS_MAX_HOLDS_DEFAULT = 2,               /* holds one member may have at once */
-    CS_WAITLIST_MAX = 2048,                 /* waitlist entries in memory (waiting and recent history) */
     CS_OFFERED_MAX = 8,                     /* slots one entry remembers being offered */
     CS_PROMOTIONS_MAX = 64,                 /* waitlist services one command reports */
     CS_REMINDERS_PER_BOOKING = 16,          /* reminders planned for one booking (the last ones before its start) */

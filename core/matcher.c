@@ -5,6 +5,7 @@
  * closer to the member's preferred start, then first come — books or offers
  * it, and repeats while anyone can still be served. Every choice is by
  * explicit keys and row order, never by memory layout. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "civil.h"
@@ -100,22 +101,21 @@ static void add_candidates(cs_request *r, sweep *s, const cs_entry *e, uint8_t c
     }
 }
 
-/* Orders candidates by distance, then start, then court: insertion sort,
- * stable and independent of anything but the keys. */
+/* Candidates in order of distance, then start, then court. The keys are
+ * total (equal keys are equal candidates), so the order depends on nothing
+ * else, whatever qsort does with equal elements. */
 static bool candidate_before(const candidate *a, const candidate *b) {
     if (a->distance_ms != b->distance_ms) return a->distance_ms < b->distance_ms;
     if (a->place.start_ms != b->place.start_ms) return a->place.start_ms < b->place.start_ms;
     return a->place.court < b->place.court;
 }
 
-static void sort_candidates(sweep *s) {
-    for (uint32_t i = 1; i < s->candidate_count; i++) {
-        candidate x = s->candidates[i];
-        uint32_t j = i;
-        for (; j > 0 && candidate_before(&x, &s->candidates[j - 1]); j--) s->candidates[j] = s->candidates[j - 1];
-        s->candidates[j] = x;
-    }
+static int compare_candidates(const void *x, const void *y) {
+    const candidate *a = x, *b = y;
+    return candidate_before(a, b) ? -1 : candidate_before(b, a) ? 1 : 0;
 }
+
+static void sort_candidates(sweep *s) { qsort(s->candidates, s->candidate_count, sizeof s->candidates[0], compare_candidates); }
 
 /* The entry's best allowed placement touching an opening. */
 static bool best_place(cs_request *r, sweep *s, const cs_entry *e, candidate *best) {
