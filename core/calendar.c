@@ -70,3 +70,47 @@ cs_error calendar_check_slot(const cs_config *c, int64_t start_ms, int64_t end_m
     }
     return CS_OK;
 }
+
+cs_error calendar_read_quiet_hours(const cs_args *a, const char *field, cs_quiet_hours *quiet) {
+    uint32_t node;
+    *quiet = (cs_quiet_hours){-1, -1};
+    cs_error e = args_find(a, field, &node);
+    if (e != CS_OK || node == 0 || json_at(a->doc, node)->type == JSON_NULL) return e;
+    const json_node *n = json_at(a->doc, node);
+    const char *text = json_text(a->doc, node);
+    int32_t start, end;
+    if (n->type != JSON_STRING || n->str_len != 11 || text[5] != '-' || !civil_parse_hhmm(text, 5, &start) ||
+        !civil_parse_hhmm(text + 6, 5, &end) || start == end || start >= 1440 || end >= 1440) {
+        return cs_fail_field(a->message, field, "must be local \"HH:MM-HH:MM\" such as \"22:00-07:00\", or null");
+    }
+    *quiet = (cs_quiet_hours){(int16_t)start, (int16_t)end};
+    return CS_OK;
+}
+
+void calendar_write_quiet_hours(json_writer *w, cs_quiet_hours quiet) {
+    if (quiet.start_minute < 0) {
+        json_null(w);
+        return;
+    }
+    char text[12];
+    civil_format_hhmm(quiet.start_minute, text);
+    text[5] = '-';
+    civil_format_hhmm(quiet.end_minute, text + 6);
+    json_string(w, text);
+}
+
+bool calendar_quiet_at(const cs_config *c, cs_quiet_hours quiet, int64_t utc_ms, int64_t *began_ms, int64_t *ends_ms) {
+    if (quiet.start_minute < 0) return false;
+    int64_t day = calendar_local_day(c, utc_ms);
+    int64_t minute = (zone_utc_to_local(&c->zone, utc_ms) - day * CIVIL_MS_PER_DAY) / CIVIL_MS_PER_MINUTE;
+    bool wraps = quiet.start_minute > quiet.end_minute;
+    bool inside = wraps ? (minute >= quiet.start_minute || minute < quiet.end_minute)
+                        : (minute >= quiet.start_minute && minute < quiet.end_minute);
+    if (!inside) return false;
+    /* The local day they began on: yesterday, for the morning part of a stretch past midnight. */
+    int64_t start_day = wraps && minute < quiet.end_minute ? day - 1 : day;
+    int64_t end_day = wraps ? start_day + 1 : start_day;
+    *began_ms = zone_local_to_utc(&c->zone, start_day * CIVIL_MS_PER_DAY + (int64_t)quiet.start_minute * CIVIL_MS_PER_MINUTE);
+    *ends_ms = zone_local_to_utc(&c->zone, end_day * CIVIL_MS_PER_DAY + (int64_t)quiet.end_minute * CIVIL_MS_PER_MINUTE);
+    return true;
+}

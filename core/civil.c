@@ -266,3 +266,12 @@ size_t civil_format_rfc3339(int64_t utc_ms, char out[CIVIL_RFC3339_MAX]) {
     out[pos] = '\0';
     return pos;
 }
+
+void civil_format_hhmm(int32_t minutes, char out[6]) {
+    out[0] = (char)('0' + minutes / 600);
+    out[1] = (char)('0' + minutes / 60 % 10);
+    out[2] = ':';
+    out[3] = (char)('0' + minutes % 60 / 10);
+    out[4] = (char)('0' + minutes % 10);
+    out[5] = '\0';
+}

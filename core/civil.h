@@ -42,5 +42,7 @@ size_t civil_format_date(int64_t days, char out[CIVIL_DATE_MAX]);
 
 /* Parses "HH:MM" (00:00-23:59, and "24:00") into minutes after midnight. */
 bool civil_parse_hhmm(const char *text, size_t len, int32_t *minutes);
+/* Writes minutes after midnight (0-1440) as "HH:MM" and a NUL. */
+void civil_format_hhmm(int32_t minutes, char out[6]);
 
 #endif

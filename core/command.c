@@ -262,61 +262,14 @@ static void write_member_effect(json_writer *w, const cs_facility *f, const cs_m
     json_key(w, "type");
     json_string(w, "member");
     json_key(w, "member");
-    json_object_begin(w);
-    json_key(w, "memberId");
-    json_string(w, m->id);
-    json_key(w, "tier");
-    if (m->tier != 0) json_string(w, f->config.tiers[m->tier - 1].name);
-    else json_null(w);
-    json_key(w, "lateCancellations");
-    json_int(w, m->late_cancellations);
-    json_key(w, "noShows");
-    json_int(w, m->no_shows);
-    json_object_end(w);
-    json_object_end(w);
-}
-
-/* A member served from the waitlist is told: an offer (until when) or a booking. */
-static void write_promotion_notice(json_writer *w, const cs_facility *f, const cs_promotion *p) {
-    const cs_reservation *res = &f->reservations[p->reservation];
-    json_object_begin(w);
-    json_key(w, "type");
-    json_string(w, "notification");
-    json_key(w, "notification");
-    json_object_begin(w);
-    const char *kind = p->offer ? "waitlist_offer" : "waitlist_auto_booked";
-    cs_message id; /* the dedupe key: "{reservationId}-{kind}" */
-    cs_message_start(&id);
-    cs_message_text(&id, res->id);
-    cs_message_text(&id, "-");
-    cs_message_text(&id, kind);
-    json_key(w, "kind");
-    json_string(w, kind);
-    json_key(w, "noticeId");
-    json_string_n(w, id.text, id.len);
-    json_key(w, "memberId");
-    json_string(w, res->member_id);
-    json_key(w, "reservationId");
-    json_string(w, res->id);
-    json_key(w, "waitlistId");
-    json_string(w, f->entries[p->entry].id);
-    json_key(w, "courtId");
-    json_string(w, f->config.courts[res->court].id);
-    json_key(w, "startTime");
-    cs_write_time(w, res->start_ms);
-    json_key(w, "endTime");
-    cs_write_time(w, res->end_ms);
-    if (p->offer) {
-        json_key(w, "offerExpiry");
-        cs_write_time(w, res->hold_expiry_ms);
-    }
-    json_object_end(w);
+    member_write(w, f, m->id);
     json_object_end(w);
 }
 
 static const char *const notice_names[] = {
     [CS_NOTICE_CONFIRMATION] = "confirmation", [CS_NOTICE_REMINDER] = "reminder",
     [CS_NOTICE_CANCELLATION] = "cancellation", [CS_NOTICE_NO_SHOW] = "no_show",
+    [CS_NOTICE_WAITLIST_OFFER] = "waitlist_offer", [CS_NOTICE_WAITLIST_BOOKED] = "waitlist_auto_booked",
 };
 
 /* A message for the notifier; `noticeId` is its dedupe key. */
@@ -355,6 +308,14 @@ static void write_notice(json_writer *w, const cs_facility *f, const cs_notice *
     if (n->kind == CS_NOTICE_REMINDER) {
         json_key(w, "minutesBefore");
         json_int(w, n->minutes_before);
+    }
+    if (n->entry != 0) {
+        json_key(w, "waitlistId");
+        json_string(w, f->entries[n->entry - 1].id);
+    }
+    if (n->kind == CS_NOTICE_WAITLIST_OFFER) {
+        json_key(w, "offerExpiry");
+        cs_write_time(w, res->hold_expiry_ms);
     }
     json_object_end(w);
     json_object_end(w);
@@ -395,7 +356,6 @@ static void write_effects(json_writer *w, const cs_request *r) {
         waitlist_write_entry(w, f, &f->entries[f->entry_changes[i]]);
         json_object_end(w);
     }
-    for (uint32_t i = 0; i < f->promotion_count; i++) write_promotion_notice(w, f, &f->promotions[i]);
     for (uint32_t i = 0; i < f->notice_count; i++) write_notice(w, f, &f->notices[i]);
     for (uint32_t i = 0; i < f->replan_count; i++) write_replan(w, f, &f->replans[i]);
     json_array_end(w);

@@ -115,6 +115,11 @@ int64_t calendar_local_day(const cs_config *c, int64_t utc_ms);
 /* The UTC bounds of opening range `i` of the local day `local_day` (days since 1970). */
 void calendar_range_utc(const cs_config *c, int64_t local_day, uint32_t i, int64_t *open_ms, int64_t *close_ms);
 uint32_t calendar_range_count(const cs_config *c, int64_t local_day);
+/* Quiet hours: an optional "HH:MM-HH:MM" field (null or absent: none). */
+cs_error calendar_read_quiet_hours(const cs_args *a, const char *field, cs_quiet_hours *quiet);
+void calendar_write_quiet_hours(json_writer *w, cs_quiet_hours quiet);
+/* Whether `utc_ms` falls in the quiet hours; if so, when they began and when they end. */
+bool calendar_quiet_at(const cs_config *c, cs_quiet_hours quiet, int64_t utc_ms, int64_t *began_ms, int64_t *ends_ms);
 /* The club's rules for a slot: not past, on the grid, an allowed duration, within opening hours. */
 cs_error calendar_check_slot(const cs_config *c, int64_t start_ms, int64_t end_ms, int64_t now_ms, cs_message *m);
 
@@ -185,6 +190,8 @@ cs_member *member_record(cs_facility *f, const char *member_id);
 bool member_has_room(const cs_facility *f, const char *member_id);
 void member_remap_tiers(cs_facility *f, const cs_config *next);
 cs_error member_show(cs_request *r);
+/* {memberId, tier, lateCancellations, noShows} */
+void member_write(json_writer *w, const cs_facility *f, const char *member_id);
 cs_error member_set_tier(cs_request *r);
 
 /* blocks.c: blocked periods. */
@@ -242,6 +249,8 @@ int64_t reminders_next_deadline(const cs_facility *f, int64_t deadline_ms);
 void reminders_write_jobs(json_writer *w, const cs_facility *f, const cs_reservation *res);
 void reminders_write_job_id(json_writer *w, const char *reservation_id, uint16_t n);
 cs_error reminders_check_in(cs_request *r);
+/* The member served from entry `entry_row` is told: an offer or a booking. */
+void reminders_notice_waitlist(cs_facility *f, const cs_reservation *res, uint16_t entry_row);
 
 /* availability.c */
 cs_error availability_day(cs_request *r);

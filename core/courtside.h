@@ -101,13 +101,19 @@ typedef struct cs_tier {
     cs_rules rules;
 } cs_tier;
 
+/* A daily stretch of local time, such as quiet hours 22:00-07:00; it may
+ * run past midnight. start_minute -1: none. */
+typedef struct cs_quiet_hours {
+    int16_t start_minute;
+    int16_t end_minute;
+} cs_quiet_hours;
+
 /* How the waitlist serves members. */
 typedef struct cs_waitlist_rules {
     uint32_t offer_minutes;        /* how long an offer is held (never past the slot's start) */
     uint16_t max_per_member;       /* waiting entries per member */
     uint16_t max_per_window;       /* waiting entries with the same court and window */
-    int16_t quiet_start_minute;    /* offers wait out quiet hours (local); -1: none */
-    int16_t quiet_end_minute;
+    cs_quiet_hours quiet;          /* offers wait them out... */
     uint32_t quiet_bypass_minutes; /* ...unless the slot starts within this many minutes */
 } cs_waitlist_rules;
 
@@ -123,8 +129,7 @@ typedef struct cs_reminder_rules {
     uint8_t offset_count;
     uint32_t offsets_minutes[CS_REMINDER_OFFSETS_MAX]; /* decreasing: 1440, 120 */
     uint32_t every_minutes;     /* the interval policy */
-    int16_t quiet_start_minute; /* reminders due in quiet hours (local) go out before them; -1: none */
-    int16_t quiet_end_minute;
+    cs_quiet_hours quiet;       /* reminders due in them go out before them */
     uint32_t no_show_grace_minutes; /* 0: no no-show detection */
 } cs_reminder_rules;
 
@@ -255,6 +260,8 @@ typedef enum cs_notice_kind {
     CS_NOTICE_REMINDER,
     CS_NOTICE_CANCELLATION,
     CS_NOTICE_NO_SHOW,
+    CS_NOTICE_WAITLIST_OFFER,
+    CS_NOTICE_WAITLIST_BOOKED,
 } cs_notice_kind;
 
 /* A message for a member about one of their reservations. */
@@ -262,6 +269,7 @@ typedef struct cs_notice {
     uint8_t kind;               /* cs_notice_kind */
     uint16_t job;               /* reminders: the job's number */
     uint32_t minutes_before;    /* reminders: how long before the start */
+    uint16_t entry;             /* waitlist notices: the entry's row + 1 */
     cs_reservation reservation; /* as it was then */
 } cs_notice;
 

@@ -400,16 +400,11 @@ cs_error facility_configure(cs_request *r) {
     return facility_describe(r);
 }
 
-static void write_hhmm(json_writer *w, int32_t open, int32_t close) {
-    char text[12] = "00:00-00:00";
-    int32_t minutes[2] = {open, close};
-    for (int i = 0; i < 2; i++) {
-        char *p = text + i * 6;
-        p[0] = (char)('0' + minutes[i] / 600);
-        p[1] = (char)('0' + minutes[i] / 60 % 10);
-        p[3] = (char)('0' + minutes[i] % 60 / 10);
-        p[4] = (char)('0' + minutes[i] % 10);
-    }
+static void write_range(json_writer *w, const cs_range *range) {
+    char text[12];
+    civil_format_hhmm(range->open_minute, text);
+    text[5] = '-';
+    civil_format_hhmm(range->close_minute, text + 6);
     json_string(w, text);
 }
 
@@ -420,7 +415,7 @@ static void write_hours(json_writer *w, const cs_config *c) {
         json_key(w, day_names[day]);
         json_array_begin(w);
         for (uint32_t k = 0; k < c->range_count[day]; k++) {
-            write_hhmm(w, c->ranges[day][k].open_minute, c->ranges[day][k].close_minute);
+            write_range(w, &c->ranges[day][k]);
         }
         json_array_end(w);
     }

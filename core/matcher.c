@@ -140,23 +140,11 @@ static bool best_place(cs_request *r, sweep *s, const cs_entry *e, candidate *be
 }
 
 /* Offers wait out the facility's quiet hours (local), unless the slot is soon. */
-static bool in_quiet_hours(const cs_config *c, int64_t now_ms, int64_t *quiet_end_ms) {
-    const cs_waitlist_rules *w = &c->waitlist;
-    if (w->quiet_start_minute < 0) return false;
-    int64_t day = calendar_local_day(c, now_ms);
-    int64_t minute = (zone_utc_to_local(&c->zone, now_ms) - day * CIVIL_MS_PER_DAY) / CIVIL_MS_PER_MINUTE;
-    bool wraps = w->quiet_start_minute > w->quiet_end_minute;
-    bool quiet = wraps ? (minute >= w->quiet_start_minute || minute < w->quiet_end_minute)
-                       : (minute >= w->quiet_start_minute && minute < w->quiet_end_minute);
-    if (!quiet) return false;
-    int64_t end_day = wraps && minute >= w->quiet_start_minute ? day + 1 : day;
-    *quiet_end_ms = zone_local_to_utc(&c->zone, end_day * CIVIL_MS_PER_DAY + (int64_t)w->quiet_end_minute * CIVIL_MS_PER_MINUTE);
-    return true;
-}
-
 static bool held_back(cs_facility *f, const cs_entry *e, cs_place p, int64_t now_ms) {
-    int64_t quiet_end_ms;
-    if (e->mode != CS_MODE_OFFER || !in_quiet_hours(&f->config, now_ms, &quiet_end_ms)) return false;
+    int64_t quiet_began_ms, quiet_end_ms;
+    if (e->mode != CS_MODE_OFFER || !calendar_quiet_at(&f->config, f->config.waitlist.quiet, now_ms, &quiet_began_ms, &quiet_end_ms)) {
+        return false;
+    }
     if (p.start_ms - now_ms <= (int64_t)f->config.waitlist.quiet_bypass_minutes * CIVIL_MS_PER_MINUTE) return false;
     if (f->waitlist_retry_ms == 0 || quiet_end_ms < f->waitlist_retry_ms) f->waitlist_retry_ms = quiet_end_ms;
     return true;

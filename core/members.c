@@ -44,25 +44,28 @@ void member_remap_tiers(cs_facility *f, const cs_config *next) {
     }
 }
 
-static void write_member(cs_request *r, const char *member_id) {
-    const cs_member *m = member_find(r->f, member_id);
-    json_writer *w = r->reply;
-    json_object_begin(w);
-    json_key(w, "success");
-    json_bool(w, true);
-    json_key(w, "member");
+void member_write(json_writer *w, const cs_facility *f, const char *member_id) {
+    const cs_member *m = member_find(f, member_id);
     json_object_begin(w);
     json_key(w, "memberId");
     json_string(w, member_id);
     json_key(w, "tier");
-    if (m != NULL && m->tier != 0) json_string(w, r->f->config.tiers[m->tier - 1].name);
+    if (m != NULL && m->tier != 0) json_string(w, f->config.tiers[m->tier - 1].name);
     else json_null(w);
     json_key(w, "lateCancellations");
     json_int(w, m != NULL ? m->late_cancellations : 0);
     json_key(w, "noShows");
     json_int(w, m != NULL ? m->no_shows : 0);
     json_object_end(w);
-    json_object_end(w);
+}
+
+static void write_member(cs_request *r, const char *member_id) {
+    json_object_begin(r->reply);
+    json_key(r->reply, "success");
+    json_bool(r->reply, true);
+    json_key(r->reply, "member");
+    member_write(r->reply, r->f, member_id);
+    json_object_end(r->reply);
 }
 
 static const char *const member_fields[] = {"facilityId", "memberId", NULL};

@@ -36,33 +36,21 @@ static cs_error read_offsets(const cs_args *a, uint32_t node, cs_reminder_rules 
 
 cs_error reminders_read_rules(const cs_args *a, cs_reminder_rules *rules) {
     *rules = (cs_reminder_rules){.policy = CS_REMIND_OFFSETS, .offset_count = 2, .offsets_minutes = {1440, 120},
-                                 .quiet_start_minute = -1, .quiet_end_minute = -1, .no_show_grace_minutes = 15};
+                                 .quiet = {-1, -1}, .no_show_grace_minutes = 15};
     if (a == NULL) return CS_OK;
-    uint32_t offsets, quiet;
+    uint32_t offsets;
     int64_t every, grace = 15;
     bool has_every, present;
     cs_error e = args_check_known(a, reminder_fields);
     if (e == CS_OK) e = args_find(a, "offsetsMinutes", &offsets);
     if (e == CS_OK) e = args_int(a, "everyHours", false, 1, 168, &every, &has_every);
     if (e == CS_OK) e = args_int(a, "noShowGraceMinutes", false, 0, 240, &grace, &present);
-    if (e == CS_OK) e = args_find(a, "quietHours", &quiet);
     if (e != CS_OK) return e;
     if (offsets != 0 && has_every) return cs_fail_field(a->message, "everyHours", "give offsetsMinutes or everyHours, not both");
     if (offsets != 0) e = read_offsets(a, offsets, rules);
-    if (has_every) *rules = (cs_reminder_rules){.policy = CS_REMIND_INTERVAL, .every_minutes = (uint32_t)every * 60,
-                                                .quiet_start_minute = -1, .quiet_end_minute = -1};
+    if (has_every) *rules = (cs_reminder_rules){.policy = CS_REMIND_INTERVAL, .every_minutes = (uint32_t)every * 60};
     rules->no_show_grace_minutes = (uint32_t)grace;
-    if (e != CS_OK || quiet == 0 || json_at(a->doc, quiet)->type == JSON_NULL) return e;
-    const json_node *n = json_at(a->doc, quiet);
-    const char *text = json_text(a->doc, quiet);
-    int32_t start, end;
-    if (n->type != JSON_STRING || n->str_len != 11 || text[5] != '-' || !civil_parse_hhmm(text, 5, &start) ||
-        !civil_parse_hhmm(text + 6, 5, &end) || start == end || start >= 1440 || end >= 1440) {
-        return cs_fail_field(a->message, "quietHours", "must be local \"HH:MM-HH:MM\" such as \"22:00-07:00\", or null");
-    }
-    rules->quiet_start_minute = (int16_t)start;
-    rules->quiet_end_minute = (int16_t)end;
-    return CS_OK;
+    return e == CS_OK ? calendar_read_quiet_hours(a, "quietHours", &rules->quiet) : e;
 }
 
 void reminders_write_rules(json_writer *w, const cs_reminder_rules *rules) {
@@ -77,23 +65,7 @@ void reminders_write_rules(json_writer *w, const cs_reminder_rules *rules) {
         json_array_end(w);
     }
     json_key(w, "quietHours");
-    if (rules->quiet_start_minute < 0) {
-        json_null(w);
-    } else {
-        char text[12];
-        int32_t m[2] = {rules->quiet_start_minute, rules->quiet_end_minute};
-        for (int i = 0; i < 2; i++) {
-            char *p = text + i * 6;
-            p[0] = (char)('0' + m[i] / 600);
-            p[1] = (char)('0' + m[i] / 60 % 10);
-            p[2] = ':';
-            p[3] = (char)('0' + m[i] % 60 / 10);
-            p[4] = (char)('0' + m[i] % 10);
-        }
-        text[5] = '-';
-        text[11] = '\0';
-        json_string(w, text);
-    }
+    calendar_write_quiet_hours(w, rules->quiet);
     json_key(w, "noShowGraceMinutes");
     json_int(w, rules->no_show_grace_minutes);
     json_object_end(w);
@@ -101,15 +73,8 @@ void reminders_write_rules(json_writer *w, const cs_reminder_rules *rules) {
 
 /* A reminder due in quiet hours goes out when they begin instead (earlier). */
 static int64_t before_quiet_hours(const cs_config *c, const cs_reminder_rules *rules, int64_t t) {
-    if (rules->quiet_start_minute < 0) return t;
-    int64_t day = calendar_local_day(c, t);
-    int64_t minute = (zone_utc_to_local(&c->zone, t) - day * CIVIL_MS_PER_DAY) / MINUTE;
-    bool wraps = rules->quiet_start_minute > rules->quiet_end_minute;
-    bool quiet = wraps ? (minute >= rules->quiet_start_minute || minute < rules->quiet_end_minute)
-                       : (minute >= rules->quiet_start_minute && minute < rules->quiet_end_minute);
-    if (!quiet) return t;
-    int64_t quiet_day = wraps && minute < rules->quiet_end_minute ? day - 1 : day;
-    return zone_local_to_utc(&c->zone, quiet_day * CIVIL_MS_PER_DAY + (int64_t)rules->quiet_start_minute * MINUTE);
+    int64_t began_ms, ends_ms;
+    return calendar_quiet_at(c, rules->quiet, t, &began_ms, &ends_ms) ? began_ms : t;
 }
 
 /* Adds t to the ascending plan, unless it is not after `after`, not before
@@ -155,6 +120,11 @@ static void notice(cs_facility *f, cs_notice_kind kind, const cs_reservation *re
     CS_ASSERT(f->notice_count < CS_NOTICES_MAX);
     f->notices[f->notice_count++] = (cs_notice){.kind = (uint8_t)kind, .job = job, .minutes_before = minutes, .reservation = *res};
     f->changed = true;
+}
+
+void reminders_notice_waitlist(cs_facility *f, const cs_reservation *res, uint16_t entry_row) {
+    notice(f, res->status == CS_HELD ? CS_NOTICE_WAITLIST_OFFER : CS_NOTICE_WAITLIST_BOOKED, res, 0, 0);
+    f->notices[f->notice_count - 1].entry = (uint16_t)(entry_row + 1);
 }
 
 static void replanned(cs_facility *f, const cs_reservation *res, uint16_t cancel_first, uint16_t cancel_last) {

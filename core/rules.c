@@ -47,9 +47,8 @@ void rules_write(json_writer *w, const cs_rules *rules) {
     if (rules->window_opens_minute < 0) {
         json_null(w);
     } else {
-        char text[6] = {(char)('0' + rules->window_opens_minute / 600), (char)('0' + rules->window_opens_minute / 60 % 10),
-                        ':', (char)('0' + rules->window_opens_minute % 60 / 10), (char)('0' + rules->window_opens_minute % 10),
-                        '\0'};
+        char text[6];
+        civil_format_hhmm(rules->window_opens_minute, text);
         json_string(w, text);
     }
     json_key(w, "minNoticeMinutes");

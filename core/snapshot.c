@@ -57,8 +57,8 @@ static void put_reminder_rules(snap_writer *w, const cs_reminder_rules *rules) {
     put_u8(w, rules->offset_count);
     for (uint32_t i = 0; i < CS_REMINDER_OFFSETS_MAX; i++) put_u32(w, rules->offsets_minutes[i]);
     put_u32(w, rules->every_minutes);
-    put_u16(w, (uint16_t)rules->quiet_start_minute);
-    put_u16(w, (uint16_t)rules->quiet_end_minute);
+    put_u16(w, (uint16_t)rules->quiet.start_minute);
+    put_u16(w, (uint16_t)rules->quiet.end_minute);
     put_u32(w, rules->no_show_grace_minutes);
 }
 
@@ -90,8 +90,8 @@ static void put_config(snap_writer *w, const cs_config *c) {
     put_u32(w, c->waitlist.offer_minutes);
     put_u16(w, c->waitlist.max_per_member);
     put_u16(w, c->waitlist.max_per_window);
-    put_u16(w, (uint16_t)c->waitlist.quiet_start_minute);
-    put_u16(w, (uint16_t)c->waitlist.quiet_end_minute);
+    put_u16(w, (uint16_t)c->waitlist.quiet.start_minute);
+    put_u16(w, (uint16_t)c->waitlist.quiet.end_minute);
     put_u32(w, c->waitlist.quiet_bypass_minutes);
     put_reminder_rules(w, &c->reminders);
     put_rules(w, &c->rules);
@@ -283,8 +283,8 @@ static void get_reminder_rules(snap_reader *r, cs_reminder_rules *rules) {
     check(r, rules->policy <= CS_REMIND_INTERVAL && rules->offset_count <= CS_REMINDER_OFFSETS_MAX);
     for (uint32_t i = 0; i < CS_REMINDER_OFFSETS_MAX; i++) rules->offsets_minutes[i] = get_u32(r);
     rules->every_minutes = get_u32(r);
-    rules->quiet_start_minute = (int16_t)get_u16(r);
-    rules->quiet_end_minute = (int16_t)get_u16(r);
+    rules->quiet.start_minute = (int16_t)get_u16(r);
+    rules->quiet.end_minute = (int16_t)get_u16(r);
     rules->no_show_grace_minutes = get_u32(r);
     check(r, rules->policy != CS_REMIND_INTERVAL || rules->every_minutes > 0);
 }
@@ -322,8 +322,8 @@ static void get_config(snap_reader *r, cs_config *c) {
     c->waitlist.offer_minutes = get_u32(r);
     c->waitlist.max_per_member = get_u16(r);
     c->waitlist.max_per_window = get_u16(r);
-    c->waitlist.quiet_start_minute = (int16_t)get_u16(r);
-    c->waitlist.quiet_end_minute = (int16_t)get_u16(r);
+    c->waitlist.quiet.start_minute = (int16_t)get_u16(r);
+    c->waitlist.quiet.end_minute = (int16_t)get_u16(r);
     c->waitlist.quiet_bypass_minutes = get_u32(r);
     get_reminder_rules(r, &c->reminders);
     get_rules(r, &c->rules);

@@ -88,6 +88,7 @@ bool waitlist_serve_entry(cs_request *r, cs_entry *e, cs_place place) {
                    offer ? CS_ACTION_WAITLIST_OFFER : CS_ACTION_WAITLIST_BOOK, 0, res);
     f->promotions[f->promotion_count++] =
         (cs_promotion){.entry = row_of(f, e), .reservation = (uint16_t)(res - f->reservations), .offer = offer};
+    reminders_notice_waitlist(f, res, row_of(f, e));
     return true;
 }
 
@@ -453,39 +454,21 @@ static const char *const waitlist_fields[] = {"offerMinutes", "maxEntriesPerMemb
 cs_error waitlist_read_rules(const cs_args *a, cs_waitlist_rules *w) {
     int64_t offer = 30, per_member = 3, per_window = 20, bypass = 180;
     bool present;
-    uint32_t node;
     *w = (cs_waitlist_rules){.offer_minutes = (uint32_t)offer, .max_per_member = (uint16_t)per_member,
-                             .max_per_window = (uint16_t)per_window, .quiet_start_minute = -1,
-                             .quiet_end_minute = -1, .quiet_bypass_minutes = (uint32_t)bypass};
+                             .max_per_window = (uint16_t)per_window, .quiet = {-1, -1},
+                             .quiet_bypass_minutes = (uint32_t)bypass};
     if (a == NULL) return CS_OK;
     cs_error err = args_check_known(a, waitlist_fields);
     if (err == CS_OK) err = args_int(a, "offerMinutes", false, 1, 1440, &offer, &present);
     if (err == CS_OK) err = args_int(a, "maxEntriesPerMember", false, 1, 100, &per_member, &present);
     if (err == CS_OK) err = args_int(a, "maxEntriesPerWindow", false, 1, 1000, &per_window, &present);
     if (err == CS_OK) err = args_int(a, "quietBypassMinutes", false, 0, 1440, &bypass, &present);
-    if (err == CS_OK) err = args_find(a, "quietHours", &node);
     if (err != CS_OK) return err;
     w->offer_minutes = (uint32_t)offer;
     w->max_per_member = (uint16_t)per_member;
     w->max_per_window = (uint16_t)per_window;
     w->quiet_bypass_minutes = (uint32_t)bypass;
-    if (node == 0 || json_at(a->doc, node)->type == JSON_NULL) return CS_OK;
-    const json_node *n = json_at(a->doc, node);
-    int32_t start, end;
-    const char *text = json_text(a->doc, node);
-    if (n->type != JSON_STRING || n->str_len != 11 || text[5] != '-' || !civil_parse_hhmm(text, 5, &start) ||
-        !civil_parse_hhmm(text + 6, 5, &end) || start == end || start >= 1440 || end >= 1440) {
-        return cs_fail_field(a->message, "quietHours", "must be local \"HH:MM-HH:MM\" such as \"22:00-07:00\", or null");
-    }
-    w->quiet_start_minute = (int16_t)start;
-    w->quiet_end_minute = (int16_t)end;
-    return CS_OK;
-}
-
-static void write_hhmm_pair(json_writer *w, int32_t a, int32_t b) {
-    char text[12] = {(char)('0' + a / 600), (char)('0' + a / 60 % 10), ':', (char)('0' + a % 60 / 10), (char)('0' + a % 10), '-',
-                     (char)('0' + b / 600), (char)('0' + b / 60 % 10), ':', (char)('0' + b % 60 / 10), (char)('0' + b % 10), '\0'};
-    json_string(w, text);
+    return calendar_read_quiet_hours(a, "quietHours", &w->quiet);
 }
 
 void waitlist_write_rules(json_writer *w, const cs_waitlist_rules *rules) {
@@ -497,8 +480,7 @@ void waitlist_write_rules(json_writer *w, const cs_waitlist_rules *rules) {
     json_key(w, "maxEntriesPerWindow");
     json_int(w, rules->max_per_window);
     json_key(w, "quietHours");
-    if (rules->quiet_start_minute < 0) json_null(w);
-    else write_hhmm_pair(w, rules->quiet_start_minute, rules->quiet_end_minute);
+    calendar_write_quiet_hours(w, rules->quiet);
     json_key(w, "quietBypassMinutes");
     json_int(w, rules->quiet_bypass_minutes);
     json_object_end(w);

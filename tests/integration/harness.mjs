@@ -106,8 +106,8 @@ export class Stack {
   // with the body parsed as JSON when there is one. `token`: a session
   // token sent as the bearer.
   async request(path, { method = "GET", body, headers = {}, token } = {}) {
-    const init = { method, headers: { ...headers } };
-    if (token !== undefined) init.headers.Authorization = `Bearer ${token}`;
+    const bearer = token === undefined ? {} : { Authorization: `Bearer ${token}` };
+    const init = { method, headers: { ...bearer, ...headers } };
     if (body !== undefined) {
       init.body = typeof body === "string" || body instanceof Uint8Array ? body : JSON.stringify(body);
       init.headers["Content-Type"] ??= "application/json";
@@ -331,6 +331,9 @@ export async function eventually(probe, { timeoutMs = 20_000, intervalMs = 100, 
 // for the times the tests use (06:00-21:00).
 export const TIME_ZONE = DEMO.timeZone;
 export const DATE = localDate(TIME_ZONE, 3);
+export function today() {
+  return localDate(TIME_ZONE, 0);
+}
 export function at(time, date = DATE) {
   return localInstant(date, time, TIME_ZONE);
 }
