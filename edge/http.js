@@ -1,6 +1,7 @@
 // http.js: the Worker's side of HTTP: JSON responses, errors in the API's
-// shape ({"success": false, "error", "message"}), and the request limits
-// checked before a body reaches a facility (media type and size).
+// shape ({"success": false, "error", "message"}), the request limits
+// checked before a body reaches a facility (media type and size), and the
+// parsing of the few bodies the edge reads itself (tokens, sync).
 
 const BODY_MAX = 65536; // bytes; docs/LIMITS.md
 
@@ -55,6 +56,30 @@ export async function readBody(request) {
     offset += chunk.byteLength;
   }
   return body;
+}
+
+const decoder = new TextDecoder("utf-8", { fatal: true });
+
+// A body the edge reads itself, as a JSON object whose fields are all in
+// `known`; 400 otherwise.
+export async function readJsonObject(request, known) {
+  let value;
+  try {
+    value = JSON.parse(decoder.decode(await readBody(request)));
+  } catch (error) {
+    if (error instanceof HttpError) throw error;
+    throw new HttpError(400, "invalid_json", "request body is not valid JSON");
+  }
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    throw new HttpError(400, "invalid_json", "request body must be a JSON object");
+  }
+  const unknown = Object.keys(value).find((key) => !known.includes(key));
+  if (unknown !== undefined) throw invalidField(unknown, "is not a known field");
+  return value;
+}
+
+export function invalidField(field, problem) {
+  return new HttpError(400, "invalid_field", `${field}: ${problem}`, { field });
 }
 
 function tooLarge() {

@@ -1,17 +1,18 @@
 // core.js: one instance of the booking core, a wasm module exporting the
-// ABI of wasm/courtside_abi.h, and the command envelope of
-// docs/PROTOCOL.md. No platform API here: it runs in Node and in workerd.
+// ABI of wasm/courtside_abi.h (commands, snapshots, the state hash), and the
+// command envelope of docs/PROTOCOL.md. No platform API here: it runs in
+// Node and in workerd.
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder("utf-8", { fatal: true });
 const EMPTY_ARGS = encoder.encode("{}");
 
-// The envelope `{"op","now","newId","params","args"}` with the client's raw
-// body bytes spliced in as `args`, last, untouched: the core validates them
-// itself (invalid UTF-8 and duplicate keys included). Undefined fields are
-// left out; an empty body is `{}`.
-export function encodeCommand({ op, now, newId, params }, args = EMPTY_ARGS) {
-  const head = encoder.encode(`${JSON.stringify({ op, now, newId, params }).slice(0, -1)},"args":`);
+// The envelope `{"op","now","newId","actor","params","args"}` with the
+// client's raw body bytes spliced in as `args`, last, untouched: the core
+// validates them itself (invalid UTF-8 and duplicate keys included).
+// Undefined fields are left out; an empty body is `{}`.
+export function encodeCommand({ op, now, newId, actor, params }, args = EMPTY_ARGS) {
+  const head = encoder.encode(`${JSON.stringify({ op, now, newId, actor, params }).slice(0, -1)},"args":`);
   const body = args.length > 0 ? args : EMPTY_ARGS;
   const command = new Uint8Array(head.length + body.length + 1);
   command.set(head);
@@ -41,13 +42,7 @@ export class Core {
       throw new RangeError(`a command of ${command.length} bytes is over the core's ${cs_input_max()}`);
     }
     new Uint8Array(memory.buffer, cs_input(), command.length).set(command);
-    let length;
-    try {
-      length = cs_run(command.length);
-    } catch (error) {
-      this.#broken = true;
-      throw error;
-    }
+    const length = this.#guard(() => cs_run(command.length));
     return decoder.decode(new Uint8Array(memory.buffer, cs_output(), length));
   }
 
@@ -55,4 +50,43 @@ export class Core {
   runJson(command) {
     return JSON.parse(this.run(command));
   }
+
+  // The facility's durable state as snapshot bytes (a copy), or null when
+  // it is too large for one (the host then keeps its log instead).
+  snapshot() {
+    const { memory, cs_snapshot_write, cs_output } = this.#exports;
+    const length = this.#guard(() => cs_snapshot_write());
+    return length === 0 ? null : new Uint8Array(memory.buffer, cs_output(), length).slice();
+  }
+
+  // Replaces the facility with a snapshot from snapshot(). Returns false for
+  // a malformed snapshot (the facility is then as new).
+  restore(bytes) {
+    const { memory, cs_snapshot_restore, cs_output } = this.#exports;
+    if (this.#broken) throw new Error("this core trapped earlier and cannot run again");
+    if (bytes.length > memory.buffer.byteLength - cs_output()) return false;
+    new Uint8Array(memory.buffer, cs_output(), bytes.length).set(bytes);
+    return this.#guard(() => cs_snapshot_restore(bytes.length)) === 1;
+  }
+
+  // The 64-bit hash of the facility's durable state, as an unsigned BigInt.
+  stateHash() {
+    return BigInt.asUintN(64, this.#guard(() => this.#exports.cs_state_hash_value()));
+  }
+
+  // Calls into the module; a trap marks this Core unusable and is rethrown.
+  #guard(call) {
+    if (this.#broken) throw new Error("this core trapped earlier and cannot run again");
+    try {
+      return call();
+    } catch (error) {
+      this.#broken = true;
+      throw error;
+    }
+  }
+}
+
+// A state hash as 16 hex digits.
+export function hashHex(hash) {
+  return hash.toString(16).padStart(16, "0");
 }

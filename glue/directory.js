@@ -1,6 +1,8 @@
-// directory.js: the facility directory in D1 (table `facilities`, see
-// migrations/): the cross-facility list the Worker serves without waking
-// any Durable Object. Takes the D1 binding.
+// directory.js: reads of the D1 projection (migrations/): the facility
+// directory, a member's upcoming reservations across facilities, a
+// facility's reservations and audit log for its staff, and what a facility
+// rebuild needs (its settings and live bookings). The Worker serves these
+// without waking any Durable Object. Takes the D1 binding.
 
 export async function listFacilities(db) {
   const { results } = await db
@@ -9,16 +11,101 @@ export async function listFacilities(db) {
   return results.map((row) => ({ facilityId: row.facility_id, name: row.name, timeZone: row.time_zone }));
 }
 
-// Records a facility's configuration (the core's `configure` reply) as of
-// `updatedAt` (ms); an older write arriving late changes nothing.
-export async function upsertFacility(db, { facilityId, name, timeZone }, updatedAt) {
-  await db
+const UPCOMING_MAX = 500;
+
+// A member's held and confirmed reservations that have not ended at `nowMs`,
+// in every facility, soonest first.
+export async function upcomingReservations(db, memberId, nowMs) {
+  const { results } = await db
     .prepare(
-      `INSERT INTO facilities (facility_id, name, time_zone, updated_at) VALUES (?1, ?2, ?3, ?4)
-       ON CONFLICT (facility_id) DO UPDATE SET name = excluded.name, time_zone = excluded.time_zone,
-         updated_at = excluded.updated_at
-       WHERE excluded.updated_at >= facilities.updated_at`,
+      `SELECT * FROM reservations WHERE member_id = ?1 AND end_ms > ?2 AND status IN ('held', 'confirmed')
+       ORDER BY start_ms, reservation_id LIMIT ${UPCOMING_MAX}`,
     )
-    .bind(facilityId, name, timeZone, new Date(updatedAt).toISOString())
-    .run();
+    .bind(memberId, nowMs)
+    .all();
+  return results.map(reservationOf);
+}
+
+const PAGE_MAX = 1000;
+
+// A facility's reservations in every status that end after `fromMs`, by
+// start time, at most PAGE_MAX.
+export async function facilityReservations(db, facilityId, fromMs) {
+  const { results } = await db
+    .prepare(
+      `SELECT * FROM reservations WHERE facility_id = ?1 AND end_ms > ?2
+       ORDER BY start_ms, reservation_id LIMIT ${PAGE_MAX}`,
+    )
+    .bind(facilityId, fromMs)
+    .all();
+  return results.map(reservationOf);
+}
+
+// A facility's audit log in log order, up to PAGE_MAX entries after the
+// position `after` ({logSeq, idx}, or null for the start). Returns
+// {entries, next}: `next` is the position to continue from, or null.
+export async function auditLog(db, facilityId, after) {
+  const { logSeq = 0, idx = -1 } = after ?? {};
+  const { results } = await db
+    .prepare(
+      `SELECT * FROM audit_log WHERE facility_id = ?1 AND (log_seq > ?2 OR (log_seq = ?2 AND idx > ?3))
+       ORDER BY log_seq, idx LIMIT ${PAGE_MAX}`,
+    )
+    .bind(facilityId, logSeq, idx)
+    .all();
+  const entries = results.map((row) => ({
+    logSeq: row.log_seq,
+    idx: row.idx,
+    reservationId: row.reservation_id,
+    action: row.action,
+    actor: row.actor_role === null ? null : { memberId: row.actor_member_id, role: row.actor_role },
+    at: row.at,
+    from: row.from_status === null && row.from_court_id === null ? null : {
+      status: row.from_status,
+      ...(row.from_court_id === null ? {} : {
+        courtId: row.from_court_id, startTime: row.from_start_time, endTime: row.from_end_time,
+      }),
+    },
+    to: { status: row.to_status, courtId: row.court_id, startTime: row.start_time, endTime: row.end_time },
+  }));
+  const last = entries.at(-1);
+  return { entries, next: entries.length === PAGE_MAX ? { logSeq: last.logSeq, idx: last.idx } : null };
+}
+
+// What a rebuild of `facilityId` starts from: its settings (the shape
+// `configure` takes) or null, and its confirmed reservations that have not
+// ended at `nowMs`, oldest first.
+export async function rebuildSource(db, facilityId, nowMs) {
+  const [facility, reservations] = await db.batch([
+    db.prepare("SELECT settings FROM facilities WHERE facility_id = ?1").bind(facilityId),
+    db
+      .prepare(
+        `SELECT * FROM reservations WHERE facility_id = ?1 AND status = 'confirmed' AND end_ms > ?2
+         ORDER BY created_at, reservation_id`,
+      )
+      .bind(facilityId, nowMs),
+  ]);
+  const settings = facility.results[0]?.settings;
+  return {
+    settings: settings == null ? null : JSON.parse(settings),
+    reservations: reservations.results.map(reservationOf),
+  };
+}
+
+function reservationOf(row) {
+  const reservation = {
+    reservationId: row.reservation_id,
+    facilityId: row.facility_id,
+    courtId: row.court_id,
+    memberId: row.member_id,
+    startTime: row.start_time,
+    endTime: row.end_time,
+    partySize: row.party_size,
+    status: row.status,
+    version: row.version,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+  if (row.hold_expiry !== null) reservation.holdExpiry = row.hold_expiry;
+  return reservation;
 }

@@ -1,25 +1,42 @@
-// ids.js: the shape of facility ids and reservation ids. A reservation id is
+// ids.js: the shape of ids. Reservation and block ids are
 // `{facilityId}_{16 random base62 characters}`; facility ids have no `_`, so
 // the facility that owns a reservation is the part before the first `_`.
+// Session ids are 22 random base62 characters.
 
 const FACILITY_ID = /^[A-Za-z0-9-]{1,40}$/;
+const ID = /^[A-Za-z0-9_-]{1,64}$/;
 const BASE62 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 const RANDOM_LENGTH = 16;
+const SESSION_ID_LENGTH = 22; // 131 bits
 
 export function isFacilityId(value) {
   return typeof value === "string" && FACILITY_ID.test(value);
 }
 
-// A fresh reservation id for `facilityId`, from crypto.getRandomValues.
-export function newReservationId(facilityId) {
+// An id of the API (member, court, reservation): 1-64 of A-Z a-z 0-9 _ -.
+export function isId(value) {
+  return typeof value === "string" && ID.test(value);
+}
+
+// `length` random base62 characters, from crypto.getRandomValues.
+export function randomBase62(length) {
   let random = "";
-  while (random.length < RANDOM_LENGTH) {
-    for (const byte of crypto.getRandomValues(new Uint8Array(RANDOM_LENGTH))) {
+  while (random.length < length) {
+    for (const byte of crypto.getRandomValues(new Uint8Array(length))) {
       // 248 = 4 * 62: dropping the bytes above keeps every character equally likely.
-      if (byte < 248 && random.length < RANDOM_LENGTH) random += BASE62[byte % 62];
+      if (byte < 248 && random.length < length) random += BASE62[byte % 62];
     }
   }
-  return `${facilityId}_${random}`;
+  return random;
+}
+
+// A fresh id for a reservation or a block of `facilityId`.
+export function newId(facilityId) {
+  return `${facilityId}_${randomBase62(RANDOM_LENGTH)}`;
+}
+
+export function newSessionId() {
+  return randomBase62(SESSION_ID_LENGTH);
 }
 
 // The facility a reservation id belongs to, or null if it has none.

@@ -3,7 +3,8 @@
 # (native, ASan+UBSan, wasi, Emscripten), runs the C unit tests and the
 # native conformance vectors under ctest in both native builds, the same
 # vectors through both wasm modules in Node, then the integration tests
-# against the real local runtime (node's test runner, one file at a time).
+# against the real local runtime (node's test runner, one file at a time,
+# with Node's WebSocket client and no test allowed to hang past 3 minutes).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,4 +15,4 @@ for module in build/wasi/courtside-wasi.wasm build/emscripten/courtside-emscript
   echo "vectors through $module"
   node tests/vectors/run.mjs -- node glue/cli.mjs "$module"
 done
-node --test --test-concurrency=1 tests/integration/
+node --experimental-websocket --test --test-concurrency=1 --test-timeout=180000 tests/integration/

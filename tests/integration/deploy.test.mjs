@@ -1,5 +1,6 @@
-// deploy.test.mjs: `wrangler deploy --dry-run` accepts the configuration and
-// bundles the Worker with the wasm module, without deploying anything.
+// deploy.test.mjs: `wrangler deploy --dry-run` accepts the configuration
+// (the Durable Object, D1 and KV bindings) and bundles the Worker with the
+// wasm module, without deploying anything.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
@@ -18,6 +19,8 @@ test("wrangler deploy --dry-run bundles the Worker and its wasm module", () => {
     });
     assert.equal(run.status, 0, `${run.stdout}${run.stderr}`);
     assert.match(run.stdout, /FACILITY \(FacilityObject\)/);
+    assert.match(run.stdout, /SESSIONS .*KV Namespace/);
+    assert.match(run.stdout, /DB \(courtside\)/);
     const wasm = readdirSync(outdir).filter((file) => file.endsWith(".wasm"));
     assert.equal(wasm.length, 1, `one wasm module in ${readdirSync(outdir)}`);
     assert.deepEqual(

@@ -1,0 +1,124 @@
+// sockets.js: a facility object's WebSockets, through the hibernation API
+// (ctx.acceptWebSocket), so idle watchers cost nothing. Owns accepting a
+// socket with its state (serializeAttachment: who is connected and which
+// day they watch), the edge's limits on incoming messages (size, rate) with
+// their close codes, the ping/pong auto-response and sending JSON frames.
+// docs/REALTIME.md describes the protocol.
+import { RateLimiter } from "./limits.js";
+
+const encoder = new TextEncoder();
+export const PING = '{"type":"ping"}';
+export const PONG = '{"type":"pong"}';
+
+export const CLOSE_UNSUPPORTED = 1003; // a binary message
+export const CLOSE_POLICY = 1008; // over the message rate
+export const CLOSE_TOO_BIG = 1009; // over the message size
+
+export class Sockets {
+  #ctx;
+  #limits;
+  #rates = new WeakMap(); // socket → RateLimiter, while the object is awake
+
+  // `limits`: {messageBytes, messages, windowMs}.
+  constructor(ctx, limits) {
+    this.#ctx = ctx;
+    this.#limits = limits;
+  }
+
+  // `{"type":"ping"}` is answered by the runtime without waking the object.
+  enableAutoPong() {
+    this.#ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
+  }
+
+  all() {
+    return this.#ctx.getWebSockets();
+  }
+
+  count() {
+    return this.all().length;
+  }
+
+  // A new hibernatable socket with `state` attached; returns the client end.
+  accept(state) {
+    const { 0: client, 1: server } = new WebSocketPair();
+    this.#ctx.acceptWebSocket(server);
+    server.serializeAttachment(state);
+    return { client, server };
+  }
+
+  state(ws) {
+    return ws.deserializeAttachment() ?? {};
+  }
+
+  setState(ws, state) {
+    ws.serializeAttachment(state);
+  }
+
+  send(ws, value) {
+    try {
+      ws.send(typeof value === "string" ? value : JSON.stringify(value));
+    } catch {
+      // closing or closed: it will hear nothing more
+    }
+  }
+
+  // Sends each message to every socket, in order.
+  broadcast(messages) {
+    if (messages.length === 0) return;
+    const frames = messages.map((message) => JSON.stringify(message));
+    for (const ws of this.all()) for (const frame of frames) this.send(ws, frame);
+  }
+
+  // An incoming message checked against the limits: the parsed JSON object,
+  // or null after closing the socket (too big, too fast, binary) or
+  // answering an error frame (not a JSON object).
+  read(ws, message) {
+    const size = typeof message === "string" ? byteLength(message, this.#limits.messageBytes) : message.byteLength;
+    if (size > this.#limits.messageBytes) {
+      return this.#close(ws, CLOSE_TOO_BIG, `message over ${this.#limits.messageBytes} bytes`);
+    }
+    if (!this.#rate(ws).allow("messages", Date.now())) return this.#close(ws, CLOSE_POLICY, "rate limited");
+    if (typeof message !== "string") return this.#close(ws, CLOSE_UNSUPPORTED, "binary messages are not supported");
+    let value;
+    try {
+      value = JSON.parse(message);
+    } catch {
+      this.send(ws, errorFrame(400, "invalid_json", "the message is not valid JSON"));
+      return null;
+    }
+    if (value === null || typeof value !== "object" || Array.isArray(value) || typeof value.type !== "string") {
+      this.send(ws, errorFrame(400, "invalid_field", "a message is a JSON object with a string `type`", "type"));
+      return null;
+    }
+    return value;
+  }
+
+  #rate(ws) {
+    let limiter = this.#rates.get(ws);
+    if (limiter === undefined) {
+      limiter = new RateLimiter(this.#limits.messages, this.#limits.windowMs);
+      this.#rates.set(ws, limiter);
+    }
+    return limiter;
+  }
+
+  #close(ws, code, reason) {
+    try {
+      ws.close(code, reason);
+    } catch {
+      // already closing
+    }
+    return null;
+  }
+}
+
+// `{"type":"error", status, error, message, field?}`: a message that could
+// not be handled (not a command reply, which carries its own status).
+export function errorFrame(status, error, message, field) {
+  return field === undefined ? { type: "error", status, error, message } : { type: "error", status, error, message, field };
+}
+
+// The UTF-8 length of `text`, counting no further than just past `limit`.
+function byteLength(text, limit) {
+  return text.length > limit ? text.length : encoder.encode(text).length;
+}

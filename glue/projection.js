@@ -1,0 +1,102 @@
+// projection.js: writes a facility's outbox rows (effects, see
+// docs/PROTOCOL.md) to the D1 projection (migrations/0002_projection.sql).
+// Every write is idempotent and ordered, so a batch applied twice (a crash
+// after D1 committed but before the outbox forgot it) or late changes
+// nothing: reservations by `version`, members by (log seq, index),
+// facilities and their courts by log seq, audit rows by their primary key
+// (facility, log seq, index). Effects of other types (waitlist entries,
+// notifications) are for later issues and write nothing yet. Takes the D1
+// binding.
+
+// The statements for outbox rows [{logSeq, idx, at, effect}] of
+// `facilityId`, in order.
+export function statementsFor(db, facilityId, rows) {
+  return rows.flatMap((row) => WRITERS[row.effect.type]?.(db, facilityId, row) ?? []);
+}
+
+// Writes the rows in one D1 batch (a transaction: all or nothing).
+export async function writeRows(db, facilityId, rows) {
+  const statements = statementsFor(db, facilityId, rows);
+  if (statements.length > 0) await db.batch(statements);
+}
+
+// How many statements one row needs at most (a facility: its courts, two
+// more for the row and the old courts); callers size batches with it.
+export function statementCount(row) {
+  return row.effect.type === "reservation" ? 2 : 1 + (row.effect.type === "facility" ? 2 : 0);
+}
+
+const WRITERS = {
+  reservation: (db, facilityId, { logSeq, idx, effect }) => {
+    const { action, actor, fromStatus, previous, reservation: r } = effect;
+    return [
+      db
+        .prepare(
+          `INSERT INTO reservations (reservation_id, facility_id, court_id, member_id, start_time, end_time,
+             start_ms, end_ms, party_size, status, version, hold_expiry, created_at, updated_at)
+           VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+           ON CONFLICT (reservation_id) DO UPDATE SET court_id = excluded.court_id,
+             start_time = excluded.start_time, end_time = excluded.end_time, start_ms = excluded.start_ms,
+             end_ms = excluded.end_ms, party_size = excluded.party_size, status = excluded.status,
+             version = excluded.version, hold_expiry = excluded.hold_expiry, updated_at = excluded.updated_at
+           WHERE excluded.version > reservations.version`,
+        )
+        .bind(
+          r.reservationId, facilityId, r.courtId, r.memberId, r.startTime, r.endTime,
+          Date.parse(r.startTime), Date.parse(r.endTime), r.partySize, r.status, r.version,
+          r.holdExpiry ?? null, r.createdAt, r.updatedAt,
+        ),
+      db
+        .prepare(
+          `INSERT OR IGNORE INTO audit_log (facility_id, log_seq, idx, reservation_id, action, actor_member_id,
+             actor_role, at, from_status, from_court_id, from_start_time, from_end_time, to_status, court_id,
+             start_time, end_time)
+           VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)`,
+        )
+        .bind(
+          facilityId, logSeq, idx, r.reservationId, action, actor?.memberId ?? null, actor?.role ?? null,
+          r.updatedAt, fromStatus ?? null, previous?.courtId ?? null, previous?.startTime ?? null,
+          previous?.endTime ?? null, r.status, r.courtId, r.startTime, r.endTime,
+        ),
+    ];
+  },
+
+  // The courts are replaced only when this facility row is newer than the
+  // stored one (the facility row itself is written last in the batch).
+  facility: (db, facilityId, { logSeq, at, effect }) => {
+    const settings = effect.facility;
+    const newer = "NOT EXISTS (SELECT 1 FROM facilities WHERE facility_id = ?1 AND log_seq >= ?2)";
+    return [
+      db.prepare(`DELETE FROM courts WHERE facility_id = ?1 AND ${newer}`).bind(facilityId, logSeq),
+      db
+        .prepare(
+          `INSERT INTO courts (facility_id, court_id, name, capacity, position)
+           SELECT ?1, json_extract(value, '$.courtId'), json_extract(value, '$.name'),
+             json_extract(value, '$.capacity'), key
+           FROM json_each(?3) WHERE ${newer}`,
+        )
+        .bind(facilityId, logSeq, JSON.stringify(settings.courts)),
+      db
+        .prepare(
+          `INSERT INTO facilities (facility_id, name, time_zone, settings, updated_at, log_seq)
+           VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+           ON CONFLICT (facility_id) DO UPDATE SET name = excluded.name, time_zone = excluded.time_zone,
+             settings = excluded.settings, updated_at = excluded.updated_at, log_seq = excluded.log_seq
+           WHERE excluded.log_seq > facilities.log_seq`,
+        )
+        .bind(facilityId, settings.name, settings.timeZone, JSON.stringify(settings), new Date(at).toISOString(), logSeq),
+    ];
+  },
+
+  member: (db, facilityId, { logSeq, idx, effect }) => [
+    db
+      .prepare(
+        `INSERT INTO members (facility_id, member_id, tier, late_cancellations, log_seq, idx)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT (facility_id, member_id) DO UPDATE SET tier = excluded.tier,
+           late_cancellations = excluded.late_cancellations, log_seq = excluded.log_seq, idx = excluded.idx
+         WHERE (excluded.log_seq, excluded.idx) > (members.log_seq, members.idx)`,
+      )
+      .bind(facilityId, effect.member.memberId, effect.member.tier ?? null, effect.member.lateCancellations, logSeq, idx),
+  ],
+};
