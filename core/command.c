@@ -26,10 +26,8 @@ static cs_error op_configure(cs_request *r) {
     return facility_configure(r);
 }
 
-static cs_error op_tick(cs_request *r) {
-    static const char *const fields[] = {NULL};
-    cs_error e = args_check_known(&r->args, fields);
-    if (e != CS_OK) return e;
+/* {success, seq} */
+static cs_error op_tick_reply(cs_request *r) {
     json_object_begin(r->reply);
     json_key(r->reply, "success");
     json_bool(r->reply, true);
@@ -39,11 +37,36 @@ static cs_error op_tick(cs_request *r) {
     return CS_OK;
 }
 
+static cs_error op_tick(cs_request *r) {
+    static const char *const fields[] = {NULL};
+    cs_error e = args_check_known(&r->args, fields);
+    return e == CS_OK ? op_tick_reply(r) : e;
+}
+
 /* Traps on purpose, so hosts can test that a trap never bricks a facility.
  * Hosts only send it in development. */
 static cs_error op_debug_trap(cs_request *r) {
     (void)r;
     __builtin_trap();
+}
+
+/* A rebuilt facility continues its old sequence, so watchers' ETags and
+ * seqs stay meaningful: seq becomes at least `seq` (a facility_updated
+ * broadcast carries it). */
+static cs_error op_raise_seq(cs_request *r) {
+    static const char *const fields[] = {"facilityId", "seq", NULL};
+    int64_t seq;
+    bool present;
+    if (!cs_is_staff(r)) return cs_fail(&r->f->message, CS_ERR_FORBIDDEN, "only staff can move a facility's seq");
+    cs_error e = args_check_known(&r->args, fields);
+    if (e == CS_OK) e = facility_check_id(r);
+    if (e == CS_OK) e = args_int(&r->args, "seq", true, 0, INT64_MAX / 2, &seq, &present);
+    if (e != CS_OK) return e;
+    if ((uint64_t)seq > r->f->seq) {
+        r->f->seq = (uint64_t)seq - 1;
+        cs_emit(r->f, CS_EVENT_FACILITY_UPDATED, 0, 0, 0);
+    }
+    return op_tick_reply(r);
 }
 
 typedef cs_error (*cs_operation)(cs_request *r);
@@ -60,7 +83,7 @@ static const struct {
     {"import", booking_import},      {"waitlist_join", waitlist_join}, {"waitlist_leave", waitlist_leave},
     {"waitlist_accept", waitlist_accept}, {"waitlist_decline", waitlist_decline},
     {"waitlist_list", waitlist_list}, {"waitlist_metrics", waitlist_metrics},
-    {"checkin", reminders_check_in},
+    {"checkin", reminders_check_in}, {"import_member", member_import}, {"raise_seq", op_raise_seq},
     {"debug_trap", op_debug_trap},
 };
 
@@ -246,14 +269,16 @@ static void write_reservation_effect(json_writer *w, const cs_request *r, const 
     json_object_end(w);
 }
 
-static void write_facility_effect(json_writer *w, const cs_config *c) {
+static void write_facility_effect(json_writer *w, const cs_facility *f) {
     json_object_begin(w);
     json_key(w, "type");
     json_string(w, "facility");
     json_key(w, "facility");
     json_object_begin(w);
-    facility_write_settings(w, c);
+    facility_write_settings(w, &f->config);
     json_object_end(w);
+    json_key(w, "blocks");
+    blocks_write(w, f);
     json_object_end(w);
 }
 
@@ -345,7 +370,7 @@ static void write_effects(json_writer *w, const cs_request *r) {
     for (uint32_t i = 0; i < f->event_count; i++) {
         const cs_event *event = &f->events[i];
         if (event->action != CS_ACTION_NONE) write_reservation_effect(w, r, event);
-        if (event->type == CS_EVENT_FACILITY_UPDATED) write_facility_effect(w, &f->config);
+        if (event->type == CS_EVENT_FACILITY_UPDATED) write_facility_effect(w, f);
     }
     for (uint32_t i = 0; i < f->member_change_count; i++) write_member_effect(w, f, &f->members[f->member_changes[i]]);
     for (uint32_t i = 0; i < f->entry_change_count; i++) {

@@ -193,6 +193,7 @@ cs_error member_show(cs_request *r);
 /* {memberId, tier, lateCancellations, noShows} */
 void member_write(json_writer *w, const cs_facility *f, const char *member_id);
 cs_error member_set_tier(cs_request *r);
+cs_error member_import(cs_request *r);
 
 /* blocks.c: blocked periods. */
 bool blocks_overlap(const cs_facility *f, uint8_t court, int64_t start_ms, int64_t end_ms);

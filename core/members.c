@@ -59,6 +59,20 @@ void member_write(json_writer *w, const cs_facility *f, const char *member_id) {
     json_object_end(w);
 }
 
+/* A tier argument: a configured tier's name (its index + 1), or null (0). */
+static cs_error tier_of(cs_request *r, uint32_t node, uint8_t *tier) {
+    const json_node *n = node != 0 ? json_at(r->args.doc, node) : NULL;
+    *tier = 0;
+    if (n == NULL || (n->type != JSON_NULL && n->type != JSON_STRING)) {
+        return cs_fail_field(&r->f->message, "tier", "must be a tier name or null");
+    }
+    for (uint8_t t = 0; n->type == JSON_STRING && t < r->f->config.tier_count; t++) {
+        if (strcmp(r->f->config.tiers[t].name, json_text(r->args.doc, node)) == 0) *tier = (uint8_t)(t + 1);
+    }
+    if (n->type == JSON_STRING && *tier == 0) return cs_fail_field(&r->f->message, "tier", "is not one of the facility's tiers");
+    return CS_OK;
+}
+
 static void write_member(cs_request *r, const char *member_id) {
     json_object_begin(r->reply);
     json_key(r->reply, "success");
@@ -83,6 +97,36 @@ cs_error member_show(cs_request *r) {
     return CS_OK;
 }
 
+static const char *const import_fields[] = {"facilityId", "memberId", "tier", "lateCancellations", "noShows", NULL};
+
+/* Puts back a member's record known elsewhere (the projection) when a
+ * facility is rebuilt. Staff or the host. */
+cs_error member_import(cs_request *r) {
+    char member_id[CS_ID_MAX + 1];
+    uint32_t node;
+    int64_t late = 0, no_shows = 0;
+    bool present;
+    if (!cs_is_staff(r)) return cs_fail(&r->f->message, CS_ERR_FORBIDDEN, "only staff can import member records");
+    cs_error e = args_check_known(&r->args, import_fields);
+    if (e == CS_OK) e = facility_check_id(r);
+    if (e == CS_OK) e = args_id(&r->args, "memberId", true, member_id);
+    if (e == CS_OK) e = args_int(&r->args, "lateCancellations", false, 0, UINT32_MAX, &late, &present);
+    if (e == CS_OK) e = args_int(&r->args, "noShows", false, 0, UINT32_MAX, &no_shows, &present);
+    if (e == CS_OK) e = args_find(&r->args, "tier", &node);
+    if (e != CS_OK) return e;
+    uint8_t tier = 0;
+    if (node != 0) e = tier_of(r, node, &tier);
+    if (e != CS_OK) return e;
+    cs_member *m = member_record(r->f, member_id);
+    if (m == NULL) return cs_fail(&r->f->message, CS_ERR_LIMIT_EXCEEDED, "the facility has too many member records");
+    m->tier = tier;
+    m->late_cancellations = (uint32_t)late;
+    m->no_shows = (uint32_t)no_shows;
+    cs_member_changed(r->f, m);
+    write_member(r, member_id);
+    return CS_OK;
+}
+
 static const char *const set_fields[] = {"facilityId", "memberId", "tier", NULL};
 
 cs_error member_set_tier(cs_request *r) {
@@ -95,14 +139,8 @@ cs_error member_set_tier(cs_request *r) {
     if (e == CS_OK) e = args_find(&r->args, "tier", &node);
     if (e != CS_OK) return e;
     uint8_t tier = 0;
-    const json_node *n = node != 0 ? json_at(r->args.doc, node) : NULL;
-    if (n == NULL || (n->type != JSON_NULL && n->type != JSON_STRING)) {
-        return cs_fail_field(&r->f->message, "tier", "must be a tier name or null");
-    }
-    for (uint8_t t = 0; n->type == JSON_STRING && t < r->f->config.tier_count; t++) {
-        if (strcmp(r->f->config.tiers[t].name, json_text(r->args.doc, node)) == 0) tier = (uint8_t)(t + 1);
-    }
-    if (n->type == JSON_STRING && tier == 0) return cs_fail_field(&r->f->message, "tier", "is not one of the facility's tiers");
+    e = tier_of(r, node, &tier);
+    if (e != CS_OK) return e;
     const cs_member *known = member_find(r->f, member_id);
     if ((known == NULL ? 0 : known->tier) != tier) {
         cs_member *m = member_record(r->f, member_id);

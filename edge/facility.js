@@ -226,10 +226,14 @@ export class FacilityObject extends DurableObject {
     if (!(await this.#drain.flush())) {
       return failure(503, "unavailable", "the projection is behind (its writes are failing); nothing was changed, try again later");
     }
+    // The rebuilt facility carries its seq on past the current one (unknown
+    // only when the stored state is unreadable), so watchers' ETags stay true.
+    const current = this.#broken === null ? await this.#tickIfConfigured() : null;
+    const seqFloor = (current?.status === 200 ? current.seq : 0) + 1;
     const now = Date.now();
     const source = await rebuildSource(this.env.DB, facilityId, now);
     if (source.settings === null) return failure(404, "not_found", `the projection has no settings for facility ${facilityId}`);
-    const rebuilt = rebuild(wasmModule, facilityId, actor, source, now);
+    const rebuilt = rebuild(wasmModule, facilityId, actor, source, now, seqFloor);
     if (rebuilt.error) return rebuilt.error;
     const bytes = rebuilt.core.snapshot();
     this.#store.replace(rebuilt.steps, bytes === null ? null : { bytes, deadline: rebuilt.deadline }, now, facilityId);

@@ -76,8 +76,14 @@ export async function auditLog(db, facilityId, after) {
 // `configure` takes) or null, and its confirmed reservations that have not
 // ended at `nowMs`, oldest first.
 export async function rebuildSource(db, facilityId, nowMs) {
-  const [facility, reservations] = await db.batch([
-    db.prepare("SELECT settings FROM facilities WHERE facility_id = ?1").bind(facilityId),
+  const [facility, members, reservations] = await db.batch([
+    db.prepare("SELECT settings, blocks FROM facilities WHERE facility_id = ?1").bind(facilityId),
+    db
+      .prepare(
+        `SELECT member_id, tier, late_cancellations, no_shows FROM members WHERE facility_id = ?1
+         ORDER BY member_id`,
+      )
+      .bind(facilityId),
     db
       .prepare(
         `SELECT * FROM reservations WHERE facility_id = ?1 AND status = 'confirmed' AND end_ms > ?2
@@ -85,9 +91,16 @@ export async function rebuildSource(db, facilityId, nowMs) {
       )
       .bind(facilityId, nowMs),
   ]);
-  const settings = facility.results[0]?.settings;
+  const row = facility.results[0];
   return {
-    settings: settings == null ? null : JSON.parse(settings),
+    settings: row?.settings == null ? null : JSON.parse(row.settings),
+    blocks: row === undefined ? [] : JSON.parse(row.blocks),
+    members: members.results.map((m) => ({
+      memberId: m.member_id,
+      tier: m.tier,
+      lateCancellations: m.late_cancellations,
+      noShows: m.no_shows,
+    })),
     reservations: reservations.results.map(reservationOf),
   };
 }

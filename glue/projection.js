@@ -78,25 +78,33 @@ const WRITERS = {
         .bind(facilityId, logSeq, JSON.stringify(settings.courts)),
       db
         .prepare(
-          `INSERT INTO facilities (facility_id, name, time_zone, settings, updated_at, log_seq)
-           VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+          `INSERT INTO facilities (facility_id, name, time_zone, settings, blocks, updated_at, log_seq)
+           VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
            ON CONFLICT (facility_id) DO UPDATE SET name = excluded.name, time_zone = excluded.time_zone,
-             settings = excluded.settings, updated_at = excluded.updated_at, log_seq = excluded.log_seq
+             settings = excluded.settings, blocks = excluded.blocks, updated_at = excluded.updated_at,
+             log_seq = excluded.log_seq
            WHERE excluded.log_seq > facilities.log_seq`,
         )
-        .bind(facilityId, settings.name, settings.timeZone, JSON.stringify(settings), new Date(at).toISOString(), logSeq),
+        .bind(
+          facilityId, settings.name, settings.timeZone, JSON.stringify(settings), JSON.stringify(effect.blocks),
+          new Date(at).toISOString(), logSeq,
+        ),
     ];
   },
 
   member: (db, facilityId, { logSeq, idx, effect }) => [
     db
       .prepare(
-        `INSERT INTO members (facility_id, member_id, tier, late_cancellations, log_seq, idx)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+        `INSERT INTO members (facility_id, member_id, tier, late_cancellations, no_shows, log_seq, idx)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
          ON CONFLICT (facility_id, member_id) DO UPDATE SET tier = excluded.tier,
-           late_cancellations = excluded.late_cancellations, log_seq = excluded.log_seq, idx = excluded.idx
+           late_cancellations = excluded.late_cancellations, no_shows = excluded.no_shows,
+           log_seq = excluded.log_seq, idx = excluded.idx
          WHERE (excluded.log_seq, excluded.idx) > (members.log_seq, members.idx)`,
       )
-      .bind(facilityId, effect.member.memberId, effect.member.tier ?? null, effect.member.lateCancellations, logSeq, idx),
+      .bind(
+        facilityId, effect.member.memberId, effect.member.tier ?? null, effect.member.lateCancellations,
+        effect.member.noShows, logSeq, idx,
+      ),
   ],
 };

@@ -1,22 +1,24 @@
 // rebuild.js: a facility rebuilt from the D1 projection in a fresh core
-// (POST /api/realtime/sync): configured with its stored settings, then
-// every booking imported with its own id, version and creation time. The
-// host stores the result in place of its log and snapshot. No platform API
-// here.
+// (POST /api/realtime/sync): configured with its stored settings, its seq
+// carried on past the old one, its blocked periods and member records put
+// back, then every booking imported with its own id, version and creation
+// time. The host stores the result in place of its log and snapshot. No
+// platform API here.
 import { Core, encodeCommand } from "./core.js";
 
 const encoder = new TextEncoder();
 
-// `source` is {settings, reservations} (glue/directory.js rebuildSource);
-// `actor` the caller, `now` the time. Returns {core, deadline, steps,
+// `source` is {settings, blocks, members, reservations} (glue/directory.js
+// rebuildSource); `actor` the caller, `now` the time, `seqFloor` the least
+// seq the rebuilt facility may have (past the old facility's). Returns {core, deadline, steps,
 // imported, skipped} with the commands to log ([{command, effects}]) and
 // the bookings refused ([{reservationId, error, message}]), or {error:
 // {status, reply}} when the settings themselves are refused.
-export function rebuild(wasmModule, facilityId, actor, { settings, reservations }, now) {
+export function rebuild(wasmModule, facilityId, actor, { settings, blocks, members, reservations }, now, seqFloor) {
   const core = new Core(wasmModule);
   const steps = [];
-  const run = (op, args) => {
-    const command = encodeCommand({ op, now, actor, params: { facilityId } }, encoder.encode(JSON.stringify(args)));
+  const run = (op, args, newId) => {
+    const command = encodeCommand({ op, now, newId, actor, params: { facilityId } }, encoder.encode(JSON.stringify(args)));
     const output = core.runJson(command);
     if (output.changed) steps.push({ command, effects: output.effects });
     return output;
@@ -26,6 +28,12 @@ export function rebuild(wasmModule, facilityId, actor, { settings, reservations 
     const message = `the stored settings were refused: ${configured.reply.message}`;
     return { error: { status: 409, reply: { ...configured.reply, message } } };
   }
+  run("raise_seq", { facilityId, seq: seqFloor });
+  for (const { blockId, courtId, startTime, endTime, reason } of blocks) {
+    const args = { facilityId, startTime, endTime, reason, ...(courtId === null ? {} : { courtId }) };
+    run("block", args, blockId);
+  }
+  for (const member of members) run("import_member", { facilityId, ...member });
   let deadline = configured.deadline;
   const skipped = [];
   for (const r of reservations) {

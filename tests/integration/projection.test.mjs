@@ -58,7 +58,7 @@ test("a member's upcoming reservations across facilities, from D1", async () => 
 
 test("sync rebuilds a facility from D1: found and imported match, availability unchanged", async () => {
   const facilityId = "sync";
-  await stack.configure(facilityId);
+  await stack.configure(facilityId, { tiers: [{ tier: "gold", priority: 5 }] });
   const staff = await stack.as("desk", { role: "staff", facilities: [facilityId] });
   const m1 = await stack.as("m-1");
   const m2 = await stack.as("m-2");
@@ -67,6 +67,13 @@ test("sync rebuilds a facility from D1: found and imported match, availability u
     await book(m2, "m-2", facilityId, "court-2", "08:00", "09:30"),
     await book(m1, "m-1", facilityId, "lane-1", "18:00", "19:00"),
   ];
+  // A blocked period and a member's tier, which the rebuild must bring back too.
+  const block = await staff.post(`/api/facilities/${facilityId}/blocks`, {
+    courtId: "court-4", startTime: at("14:00"), endTime: at("16:00"), reason: "resurfacing",
+  });
+  assert.equal(block.status, 200, JSON.stringify(block.body));
+  const tier = await staff.put(`/api/facilities/${facilityId}/members/m-2`, { tier: "gold" });
+  assert.equal(tier.status, 200, JSON.stringify(tier.body));
   const gone = await book(m2, "m-2", facilityId, "court-3", "12:00", "13:00");
   assert.equal((await m2.delete(`/api/reservations/${gone.reservationId}`)).status, 200);
   const moved = await m1.patch(`/api/reservations/${kept[0].reservationId}`, { startTime: at("10:00"), expectedVersion: kept[0].version });
@@ -88,7 +95,9 @@ test("sync rebuilds a facility from D1: found and imported match, availability u
   assert.deepEqual(synced.body, { success: true, facilityId, found: { reservations: 3 }, imported: 3, skipped: [] });
 
   const afterSync = (await stack.request(board)).body;
-  assert.deepEqual(afterSync.courts, before.courts, "the same availability");
+  assert.deepEqual(afterSync.courts, before.courts, "the same availability, the blocked court closed as before");
+  assert.ok(afterSync.seq > before.seq, `the seq goes on (${before.seq} -> ${afterSync.seq})`);
+  assert.equal((await staff.get(`/api/facilities/${facilityId}/members/m-2`)).body.member.tier, "gold");
   for (const reservation of kept) {
     const live = await staff.get(`/api/reservations/${reservation.reservationId}`);
     assert.equal(live.status, 200);
