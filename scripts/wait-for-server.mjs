@@ -3,6 +3,7 @@
 // migrated). Used by the demo seed and the integration test harness.
 
 const POLL_MS = 250;
+const POLL_TIMEOUT_MS = 5000;
 
 // Resolves when `baseUrl` answers; rejects after `timeoutMs`, or as soon as
 // `gone()` returns true (the server process exited).
@@ -10,7 +11,9 @@ export async function waitForServer(baseUrl, { timeoutMs = 120_000, gone = () =>
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline && !gone()) {
     try {
-      const response = await fetch(`${baseUrl}/api/facilities`);
+      // A runtime that accepts connections but never answers (its Worker
+      // failed to build) must not hold the wait past its deadline.
+      const response = await fetch(`${baseUrl}/api/facilities`, { signal: AbortSignal.timeout(POLL_TIMEOUT_MS) });
       await response.arrayBuffer();
       if (response.ok) return;
     } catch {
