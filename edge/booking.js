@@ -154,11 +154,11 @@ function stub(env, facilityId) {
 
 // Runs `op` in the facility's object; `params` always carry the facility
 // id. Returns {status, reply, seq}.
-function execute(env, op, params, body, actor) {
+export function execute(env, op, params, body, actor) {
   return stub(env, params.facilityId).execute(op, params, body, actor);
 }
 
-function respond({ status, reply }, headers = {}) {
+export function respond({ status, reply }, headers = {}) {
   return status === 304 ? new Response(null, { status, headers }) : jsonResponse(status, reply, headers);
 }
 

@@ -31,8 +31,10 @@ import { Sockets, errorFrame } from "./sockets.js";
 // object (it removes any such header a client sent).
 export const ACTOR_HEADER = "X-Courtside-Actor";
 
-const NEEDS_NEW_ID = new Set(["attempt", "book", "block"]);
-const SOCKET_ACTIONS = new Set(["attempt", "confirm", "release", "cancel", "reschedule"]);
+const NEEDS_NEW_ID = new Set(["attempt", "book", "block", "waitlist_join"]);
+const SOCKET_ACTIONS = new Set([
+  "attempt", "confirm", "release", "cancel", "reschedule", "waitlist_join", "waitlist_accept", "waitlist_decline", "waitlist_leave",
+]);
 const SNAPSHOT_EVERY = 1000; // logged commands; env SNAPSHOT_EVERY
 const encoder = new TextEncoder();
 

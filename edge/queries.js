@@ -1,10 +1,11 @@
 // queries.js: the routes answered from the D1 projection (the DB binding,
 // through glue/directory.js), without waking any facility object: the
 // facility directory, a member's own upcoming reservations across
-// facilities, and a facility's reservations and audit log for its staff.
+// facilities, and a facility's reservations, waitlist and audit log for its
+// staff.
 // The projection follows the facilities shortly after each change (the
 // outbox drain), so these reads may lag a live facility by a moment.
-import { auditLog, facilityReservations, listFacilities, upcomingReservations } from "../glue/directory.js";
+import { auditLog, facilityReservations, facilityWaitlist, listFacilities, upcomingReservations } from "../glue/directory.js";
 import { requireIdentity, requireStaffOf } from "./auth.js";
 import { checkFacilityId } from "./booking.js";
 import { invalidField, jsonResponse } from "./http.js";
@@ -29,6 +30,15 @@ export async function projectedReservations(request, env, url, facilityId) {
   await requireStaffOf(request, env, facilityId);
   const reservations = await facilityReservations(env.DB, facilityId, Date.now());
   return jsonResponse(200, { success: true, facilityId, reservations });
+}
+
+// GET /api/facilities/{id}/waitlist: every waitlist entry whose window has
+// not passed (any state), for staff of the facility.
+export async function projectedWaitlist(request, env, url, facilityId) {
+  checkFacilityId(facilityId);
+  await requireStaffOf(request, env, facilityId);
+  const entries = await facilityWaitlist(env.DB, facilityId, Date.now());
+  return jsonResponse(200, { success: true, facilityId, entries });
 }
 
 // GET /api/facilities/{id}/audit[?after=LOGSEQ.IDX]: the audit log, a page

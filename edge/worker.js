@@ -1,9 +1,10 @@
 // worker.js: the Worker entry. Routes the public API (README.md,
 // docs/REALTIME.md) to its handlers: the facility's Durable Object for
-// everything a facility decides (edge/booking.js), the D1 projection for
-// cross-facility reads (edge/queries.js), KV sessions for tokens
-// (edge/account.js). The Worker checks only what it needs to route a
-// request and who is calling; every booking judgement belongs to the core.
+// everything a facility decides (edge/booking.js, edge/waitlist.js), the
+// D1 projection for cross-facility reads (edge/queries.js), KV sessions
+// for tokens (edge/account.js). The Worker checks only what it needs to
+// route a request and who is calling; every booking judgement belongs to
+// the core.
 import { logout, mintDevToken, mintToken } from "./account.js";
 import {
   addBlock, bookReservation, cancelReservation, configureFacility, connect, facilityState, removeBlock,
@@ -15,8 +16,9 @@ import { showContact, updateContact } from "./contact.js";
 import { HttpError } from "./http.js";
 import { debugNotices, debugNotify, queueStats } from "./notifications.js";
 import { consumeNotifications } from "./notifier.js";
-import { myReservations, projectedReservations, showAudit, showDirectory } from "./queries.js";
+import { myReservations, projectedReservations, projectedWaitlist, showAudit, showDirectory } from "./queries.js";
 import { sweepNotifications } from "./sweep.js";
+import { answerOffer, joinWaitlist, leaveWaitlist, listWaitlist, waitlistMetrics } from "./waitlist.js";
 
 export { FacilityObject };
 
@@ -29,6 +31,8 @@ const ROUTES = [
   [/^\/api\/facilities\/([^/]+)\/blocks\/([^/]+)$/, { DELETE: removeBlock }],
   [/^\/api\/facilities\/([^/]+)\/reservations$/, { GET: projectedReservations }],
   [/^\/api\/facilities\/([^/]+)\/audit$/, { GET: showAudit }],
+  [/^\/api\/facilities\/([^/]+)\/waitlist$/, { GET: projectedWaitlist }],
+  [/^\/api\/facilities\/([^/]+)\/waitlist\/metrics$/, { GET: waitlistMetrics }],
   [/^\/api\/facilities\/([^/]+)\/state$/, { GET: facilityState }],
   [/^\/api\/facilities\/([^/]+)\/snapshot$/, { POST: snapshotFacility }],
   [/^\/api\/realtime\/(attempt|confirm|release|cancel)$/, { POST: runBodyCommand }],
@@ -37,6 +41,9 @@ const ROUTES = [
   [/^\/api\/realtime\/sync$/, { POST: syncFacility }],
   [/^\/api\/reservations$/, { POST: bookReservation }],
   [/^\/api\/reservations\/([^/]+)$/, { GET: showReservation, DELETE: cancelReservation, PATCH: rescheduleReservation }],
+  [/^\/api\/waitlist$/, { GET: listWaitlist, POST: joinWaitlist }],
+  [/^\/api\/waitlist\/(accept|decline)$/, { POST: answerOffer }],
+  [/^\/api\/waitlist\/([^/]+)$/, { DELETE: leaveWaitlist }],
   [/^\/api\/members\/me\/reservations$/, { GET: myReservations }],
   [/^\/api\/members\/me\/contact$/, { GET: showContact, PUT: updateContact }],
   [/^\/api\/queue\/stats$/, { GET: queueStats }],

@@ -1,8 +1,8 @@
 // directory.js: reads of the D1 projection (migrations/): the facility
 // directory, a member's upcoming reservations across facilities, a
-// facility's reservations and audit log for its staff, and what a facility
-// rebuild needs (its settings and live bookings). The Worker serves these
-// without waking any Durable Object. Takes the D1 binding.
+// facility's reservations, waitlist and audit log for its staff, and what
+// a facility rebuild needs (its settings and live bookings). The Worker
+// serves these without waking any Durable Object. Takes the D1 binding.
 
 export async function listFacilities(db) {
   const { results } = await db
@@ -70,6 +70,34 @@ export async function auditLog(db, facilityId, after) {
   }));
   const last = entries.at(-1);
   return { entries, next: entries.length === PAGE_MAX ? { logSeq: last.logSeq, idx: last.idx } : null };
+}
+
+// A facility's waitlist entries whose window ends after `fromMs`, in any
+// state, first joined first, at most PAGE_MAX.
+export async function facilityWaitlist(db, facilityId, fromMs) {
+  const { results } = await db
+    .prepare(
+      `SELECT * FROM waitlist_entries WHERE facility_id = ?1 AND latest_end_ms > ?2
+       ORDER BY created_ms, waitlist_id LIMIT ${PAGE_MAX}`,
+    )
+    .bind(facilityId, fromMs)
+    .all();
+  return results.map((row) => ({
+    waitlistId: row.waitlist_id,
+    facilityId: row.facility_id,
+    memberId: row.member_id,
+    courtId: row.court_id,
+    earliestStart: row.earliest_start,
+    latestEnd: row.latest_end,
+    preferredStart: row.preferred_start,
+    durationMinutes: row.duration_minutes,
+    partySize: row.party_size,
+    mode: row.mode,
+    state: row.state,
+    reservationId: row.reservation_id,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  }));
 }
 
 // What a rebuild of `facilityId` starts from: its settings (the shape

@@ -2,11 +2,12 @@
 // docs/PROTOCOL.md) to the D1 projection (migrations/0002_projection.sql).
 // Every write is idempotent and ordered, so a batch applied twice (a crash
 // after D1 committed but before the outbox forgot it) or late changes
-// nothing: reservations by `version`, members by (log seq, index),
-// facilities and their courts by log seq, audit rows by their primary key
-// (facility, log seq, index). Effects of other types (waitlist entries,
-// notifications) are for later issues and write nothing yet. Takes the D1
-// binding.
+// nothing: reservations by `version`, members and waitlist entries by
+// (log seq, index), facilities and their courts by log seq, audit rows by
+// their primary key (facility, log seq, index); a waitlist entry's
+// reservations (offers, bookings) reach the audit log as reservation
+// effects. Effects of other types (notifications, reminders) write nothing
+// here. Takes the D1 binding.
 
 // The statements for outbox rows [{logSeq, idx, at, effect}] of
 // `facilityId`, in order.
@@ -105,6 +106,26 @@ const WRITERS = {
       .bind(
         facilityId, effect.member.memberId, effect.member.tier ?? null, effect.member.lateCancellations,
         effect.member.noShows, logSeq, idx,
+      ),
+  ],
+
+  waitlist: (db, facilityId, { logSeq, idx, effect: { entry: e } }) => [
+    db
+      .prepare(
+        `INSERT INTO waitlist_entries (waitlist_id, facility_id, member_id, court_id, earliest_start, latest_end,
+           preferred_start, earliest_start_ms, latest_end_ms, duration_minutes, party_size, mode, state,
+           reservation_id, created_at, updated_at, created_ms, log_seq, idx)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)
+         ON CONFLICT (waitlist_id) DO UPDATE SET court_id = excluded.court_id, state = excluded.state,
+           reservation_id = excluded.reservation_id, updated_at = excluded.updated_at,
+           log_seq = excluded.log_seq, idx = excluded.idx
+         WHERE (excluded.log_seq, excluded.idx) > (waitlist_entries.log_seq, waitlist_entries.idx)`,
+      )
+      .bind(
+        e.waitlistId, facilityId, e.memberId, e.courtId ?? null, e.earliestStart, e.latestEnd,
+        e.preferredStart ?? null, Date.parse(e.earliestStart), Date.parse(e.latestEnd), e.durationMinutes,
+        e.partySize, e.mode, e.state, e.reservationId ?? null, e.createdAt, e.updatedAt, Date.parse(e.createdAt),
+        logSeq, idx,
       ),
   ],
 };
