@@ -42,7 +42,8 @@ export class Stack {
       encoding: "utf8",
     });
     if (migrate.status !== 0) throw new Error(`d1 migrations apply failed:\n${migrate.stdout}${migrate.stderr}`);
-    const stack = new Stack(persistTo, await freePort(), { ENVIRONMENT: "development", ADMIN_TOKEN, SESSION_SECRET, ...vars });
+    const ports = { http: await freePort(), inspector: await freePort() };
+    const stack = new Stack(persistTo, ports, { ENVIRONMENT: "development", ADMIN_TOKEN, SESSION_SECRET, ...vars });
     try {
       await waitForServer(stack.url, { gone: () => stack.#exited });
     } catch (error) {
@@ -57,15 +58,18 @@ export class Stack {
   #output = "";
   #tokens = new Map();
 
-  constructor(persistTo, port, vars) {
+  // `ports`: {http, inspector}; a runtime's own inspector port, so two
+  // runtimes on one machine (a restart, another test run) never collide.
+  constructor(persistTo, ports, vars) {
     this.persistTo = persistTo;
-    this.url = `http://127.0.0.1:${port}`;
+    this.url = `http://127.0.0.1:${ports.http}`;
     // Detached: wrangler leads a process group that includes workerd, so
     // the whole runtime can be killed at once.
     this.#process = spawn(
       WRANGLER,
       [
-        "dev", "--port", String(port), "--ip", "127.0.0.1", "--persist-to", persistTo,
+        "dev", "--port", String(ports.http), "--inspector-port", String(ports.inspector), "--ip", "127.0.0.1",
+        "--persist-to", persistTo,
         // --var wins over a developer's .dev.vars, so every variable is given.
         ...Object.entries(vars).flatMap(([name, value]) => ["--var", `${name}:${value}`]),
       ],
