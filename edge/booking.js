@@ -66,6 +66,12 @@ export async function rescheduleReservation(request, env, url, reservationId) {
   return reservationCommand(request, env, "reschedule", reservationId, true);
 }
 
+// POST /api/reservations/{id}/checkin: the member or staff (the core judges
+// who and when).
+export async function checkinReservation(request, env, url, reservationId) {
+  return reservationCommand(request, env, "checkin", reservationId, false);
+}
+
 // GET|PUT /api/facilities/{id}/members/{memberId}: a member's record; its tier.
 export async function showMember(request, env, url, facilityId, memberId) {
   return facilityCommand(request, env, "member", { facilityId, memberId }, false);
@@ -131,6 +137,16 @@ export async function connect(request, env, url) {
 // POST /api/debug/trap?facilityId=F (development only): the core traps.
 export async function trapFacility(request, env, url) {
   return respond(await execute(env, "debug_trap", { facilityId: checkFacilityId(url.searchParams.get("facilityId")) }));
+}
+
+// POST /api/debug/clock {facilityId, offsetMs} (DEVELOPMENT ONLY, routed
+// only then): the facility's core sees Date.now() + offsetMs from now on,
+// and a tick runs at once (edge/facility.js setClockOffset).
+export async function setDebugClock(request, env) {
+  const { facilityId, offsetMs } = await readJsonObject(request, ["facilityId", "offsetMs"]);
+  checkFacilityId(facilityId);
+  if (!Number.isSafeInteger(offsetMs)) throw new HttpError(400, "invalid_field", "offsetMs must be an integer", { field: "offsetMs" });
+  return respond(await stub(env, facilityId).setClockOffset(facilityId, offsetMs));
 }
 
 async function reservationCommand(request, env, op, reservationId, hasBody) {

@@ -6,7 +6,8 @@
 // to D1 (glue/projection.js), retried from the alarm with backoff. Every
 // SNAPSHOT_EVERY commands a snapshot replaces the log behind it; start-up
 // restores the snapshot and replays the tail. The alarm is the earlier of
-// the core's deadline and the next drain. WebSockets (edge/sockets.js) get
+// the core's deadline and the next drain; the drain also puts the
+// notification effects on NOTIFICATION_QUEUE (glue/producer.js). WebSockets (edge/sockets.js) get
 // every broadcast in commit order. No booking rule lives here: the core
 // decides, the object carries bytes and keeps them.
 //
@@ -19,6 +20,7 @@ import { Core, encodeCommand, hashHex } from "../glue/core.js";
 import { rebuildSource } from "../glue/directory.js";
 import { OutboxDrain } from "../glue/drain.js";
 import { newId } from "../glue/ids.js";
+import { sendNotices } from "../glue/producer.js";
 import { writeRows } from "../glue/projection.js";
 import { rebuild } from "../glue/rebuild.js";
 import { FacilityStore } from "../glue/store.js";
@@ -36,6 +38,7 @@ const SOCKET_ACTIONS = new Set([
   "attempt", "confirm", "release", "cancel", "reschedule", "waitlist_join", "waitlist_accept", "waitlist_decline", "waitlist_leave",
 ]);
 const SNAPSHOT_EVERY = 1000; // logged commands; env SNAPSHOT_EVERY
+const CLOCK_OFFSET_KEY = "debugClockOffsetMs"; // DEVELOPMENT ONLY (setClockOffset)
 const encoder = new TextEncoder();
 
 const failure = (status, error, message) => ({ status, reply: { success: false, error, message } });
@@ -56,6 +59,7 @@ export class FacilityObject extends DurableObject {
   #sockets;
   #snapshotEvery;
   #socketsMax;
+  #clockOffsetMs = 0; // DEVELOPMENT ONLY: added to the core's `now` (setClockOffset); 0 in production
 
   constructor(ctx, env) {
     super(ctx, env);
@@ -113,6 +117,7 @@ export class FacilityObject extends DurableObject {
       console.error(`facility ${this.#facilityId}: draining the outbox to D1 failed; retrying later`, error);
     });
     this.#alarm = await this.ctx.storage.getAlarm();
+    if (this.env.ENVIRONMENT === "development") this.#clockOffsetMs = (await this.ctx.storage.get(CLOCK_OFFSET_KEY)) ?? 0;
     this.#load();
     await this.#arm();
   }
@@ -166,12 +171,12 @@ export class FacilityObject extends DurableObject {
   async onAlarm() {
     this.#alarm = null; // a running alarm is no longer set
     if (this.#broken !== null) return;
-    const now = Date.now();
+    const now = this.#now();
     if (this.#deadline !== null && this.#deadline <= now) {
       const output = await this.#commit(encodeCommand({ op: "tick", now }), now);
       if (output === null) throw new Error("the tick failed; the runtime retries the alarm");
     }
-    if (this.#drain.due !== null && this.#drain.due <= now) await this.#drain.run();
+    if (this.#drain.due !== null && this.#drain.due <= Date.now()) await this.#drain.run();
     await this.#arm();
   }
 
@@ -196,6 +201,34 @@ export class FacilityObject extends DurableObject {
     };
   }
 
+  // DEVELOPMENT ONLY (POST /api/debug/clock; the Worker routes it only when
+  // ENVIRONMENT is "development", and this refuses otherwise): from now on
+  // the core's `now` is Date.now() + offsetMs, so tests can reach reminders
+  // and no-shows without waiting; a tick runs at once. Production never has
+  // an offset.
+  async setClockOffset(facilityId, offsetMs) {
+    if (this.env.ENVIRONMENT !== "development") return NOT_CONFIGURED;
+    this.#remember(facilityId);
+    this.#clockOffsetMs = offsetMs;
+    await this.ctx.storage.put(CLOCK_OFFSET_KEY, offsetMs);
+    const tick = await this.#tickIfConfigured();
+    if (tick.status !== 200) return tick;
+    return { status: 200, reply: { success: true, facilityId, offsetMs, now: new Date(this.#now()).toISOString() } };
+  }
+
+  // The cron sweep's nudge (edge/sweep.js): the projection says this
+  // facility has work past due (a reminder, a hold, a no-show check), as if
+  // its alarm had been lost. Ticks, drains what the outbox holds and re-arms
+  // the alarm. Harmless when nothing is due.
+  async nudge(facilityId) {
+    this.#remember(facilityId);
+    const tick = await this.#tickIfConfigured();
+    if (tick.status !== 200) return tick;
+    if (this.#store.outbox.size() > 0) await this.#drain.run();
+    await this.#arm();
+    return { status: 200, reply: { success: true, facilityId, seq: tick.seq, outbox: this.#store.outbox.size() } };
+  }
+
   // Snapshots the facility now and trims the log behind it.
   async snapshot(facilityId) {
     this.#remember(facilityId);
@@ -203,7 +236,7 @@ export class FacilityObject extends DurableObject {
     if (tick.status !== 200) return tick;
     const bytes = this.#core.snapshot();
     if (bytes === null) return failure(409, "limit_exceeded", "the facility is too large for a snapshot; it keeps its log");
-    const snapshotSeq = this.#store.snapshot({ bytes, deadline: this.#deadline }, Date.now());
+    const snapshotSeq = this.#store.snapshot({ bytes, deadline: this.#deadline }, this.#now());
     return { status: 200, reply: { success: true, facilityId, snapshotSeq, bytes: bytes.length, logLength: 0 } };
   }
 
@@ -232,7 +265,7 @@ export class FacilityObject extends DurableObject {
     // only when the stored state is unreadable), so watchers' ETags stay true.
     const current = this.#broken === null ? await this.#tickIfConfigured() : null;
     const seqFloor = (current?.status === 200 ? current.seq : 0) + 1;
-    const now = Date.now();
+    const now = this.#now();
     const source = await rebuildSource(this.env.DB, facilityId, now);
     if (source.settings === null) return failure(404, "not_found", `the projection has no settings for facility ${facilityId}`);
     const rebuilt = rebuild(wasmModule, facilityId, actor, source, now, seqFloor);
@@ -242,7 +275,7 @@ export class FacilityObject extends DurableObject {
     this.#core = rebuilt.core;
     this.#broken = null;
     this.#deadline = rebuilt.deadline;
-    this.#drainSoon(now);
+    this.#drainSoon(Date.now());
     await this.#resyncAll();
     await this.#arm();
     return {
@@ -262,7 +295,7 @@ export class FacilityObject extends DurableObject {
   // Runs one command for the caller; returns {status, reply, seq}.
   async #run(op, params, body, actor) {
     if (this.#broken !== null) return UNREADABLE;
-    const now = Date.now();
+    const now = this.#now();
     const newIdValue = NEEDS_NEW_ID.has(op) ? newId(params.facilityId) : undefined;
     const output = await this.#commit(encodeCommand({ op, now, newId: newIdValue, actor, params }, body), now);
     if (output === null) return RESTORED;
@@ -287,7 +320,7 @@ export class FacilityObject extends DurableObject {
       this.#load();
       return null;
     }
-    if (output.effects.length > 0) this.#drainSoon(now);
+    if (output.effects.length > 0) this.#drainSoon(Date.now());
     this.#deadline = output.deadline;
     this.#sockets.broadcast(output.broadcasts);
     await this.#arm();
@@ -414,19 +447,32 @@ export class FacilityObject extends DurableObject {
     if (run !== null) this.ctx.waitUntil?.(run.then(() => this.#arm()).catch((error) => console.error(error)));
   }
 
-  // One D1 batch of outbox rows. OUTBOX_DRAIN=off (development only) makes
-  // every batch fail, as if D1 were down.
+  // One D1 batch of outbox rows, then its notices onto the queue (before
+  // the drain removes the rows; a failure of either keeps them).
+  // OUTBOX_DRAIN=off (development only) makes every batch fail, as if D1
+  // were down.
   async #writeRows(rows) {
     if (this.env.ENVIRONMENT === "development" && this.env.OUTBOX_DRAIN === "off") {
       throw new Error("draining is switched off (OUTBOX_DRAIN=off)");
     }
     await writeRows(this.env.DB, this.#facilityId, rows);
+    await sendNotices(this.env.NOTIFICATION_QUEUE, this.#facilityId, rows);
   }
 
-  // Sets the alarm to the earlier of the core's deadline and the next
-  // drain, unless it is set there already.
+  // The time the core is given: the real time, plus the development-only
+  // clock offset (0 in production).
+  #now() {
+    return Date.now() + this.#clockOffsetMs;
+  }
+
+  // Sets the alarm to the earlier of the core's deadline (in real time: less
+  // the development-only clock offset) and the next drain, unless it is set
+  // there already. ALARMS=off (development only) never sets it, as if every
+  // alarm were lost (tests of the cron sweep's nudge).
   async #arm() {
-    const times = [this.#deadline, this.#drain.due].filter((time) => time !== null);
+    if (this.env.ENVIRONMENT === "development" && this.env.ALARMS === "off") return;
+    const deadline = this.#deadline === null ? null : this.#deadline - this.#clockOffsetMs;
+    const times = [deadline, this.#drain.due].filter((time) => time !== null);
     const due = times.length === 0 ? null : Math.min(...times);
     if (due === this.#alarm) return;
     this.#alarm = due;

@@ -9,6 +9,7 @@
 import { isFacilityId, isId } from "../glue/ids.js";
 import { recipient } from "../glue/contacts.js";
 import { claim, markFailed, markRetrying, markSent, markSkipped, recordInvalid } from "../glue/notification-log.js";
+import { settleReminderJob } from "../glue/reminder-jobs.js";
 import { sendEmail } from "./channels/sendgrid.js";
 import { sendTwilio } from "./channels/twilio.js";
 import { KINDS, render } from "./templates.js";
@@ -122,20 +123,29 @@ async function settle(message, env, held, channel, { outcome, reason, providerId
     // row then stays `claimed` and the cron sweep reports it).
     try {
       await markSent(env.DB, held, { channel, providerId }, now);
+      await settleReminder(env, message.body, "sent", now);
     } catch (error) {
       console.error(`notifier: ${held.key} was sent but could not be logged`, error);
     }
     message.ack();
   } else if (outcome === "permanent") {
     await markFailed(env.DB, held, { channel, reason }, now);
+    await settleReminder(env, message.body, "failed", now);
     message.ack();
   } else if (message.attempts > RETRIES_MAX) {
     await markFailed(env.DB, held, { channel, reason: `gave up after ${message.attempts} attempts: ${reason}` }, now);
+    await settleReminder(env, message.body, "failed", now);
     message.retry(); // past max_retries: to the dead-letter queue
   } else {
     await markRetrying(env.DB, held, { channel, reason }, now);
     message.retry({ delaySeconds: retryDelaySeconds(env, message.attempts) });
   }
+}
+
+// A reminder's job (D1 reminder_jobs, keyed by its noticeId) follows its
+// notice: sent, or failed for good.
+async function settleReminder(env, notice, state, now) {
+  if (notice.kind === "reminder") await settleReminderJob(env.DB, notice.noticeId, state, now);
 }
 
 // The delay before retry number `attempts` (the delivery that just failed

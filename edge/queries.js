@@ -1,14 +1,15 @@
 // queries.js: the routes answered from the D1 projection (the DB binding,
 // through glue/directory.js), without waking any facility object: the
 // facility directory, a member's own upcoming reservations across
-// facilities, and a facility's reservations, waitlist and audit log for its
-// staff.
+// facilities, a facility's reservations, waitlist and audit log for its
+// staff, and a booking's reminder jobs.
 // The projection follows the facilities shortly after each change (the
 // outbox drain), so these reads may lag a live facility by a moment.
 import { auditLog, facilityReservations, facilityWaitlist, listFacilities, upcomingReservations } from "../glue/directory.js";
-import { requireIdentity, requireStaffOf } from "./auth.js";
+import { reminderJobs, reservationOwner } from "../glue/reminder-jobs.js";
+import { assertStaffOf, requireIdentity, requireStaffOf } from "./auth.js";
 import { checkFacilityId } from "./booking.js";
-import { invalidField, jsonResponse } from "./http.js";
+import { HttpError, invalidField, jsonResponse } from "./http.js";
 
 // GET /api/facilities: public.
 export async function showDirectory(request, env) {
@@ -39,6 +40,17 @@ export async function projectedWaitlist(request, env, url, facilityId) {
   await requireStaffOf(request, env, facilityId);
   const entries = await facilityWaitlist(env.DB, facilityId, Date.now());
   return jsonResponse(200, { success: true, facilityId, entries });
+}
+
+// GET /api/bookings/{reservationId}/reminders: [{jobId, state,
+// scheduledFor}] by scheduled time, for the member who owns the booking
+// (per D1) or staff of its facility / admins.
+export async function bookingReminders(request, env, url, reservationId) {
+  const identity = await requireIdentity(request, env);
+  const owner = await reservationOwner(env.DB, reservationId);
+  if (owner === null) throw new HttpError(404, "not_found", "no such reservation");
+  if (owner.memberId !== identity.memberId) assertStaffOf(identity, owner.facilityId);
+  return jsonResponse(200, await reminderJobs(env.DB, reservationId));
 }
 
 // GET /api/facilities/{id}/audit[?after=LOGSEQ.IDX]: the audit log, a page

@@ -7,16 +7,16 @@
 // the core.
 import { logout, mintDevToken, mintToken } from "./account.js";
 import {
-  addBlock, bookReservation, cancelReservation, configureFacility, connect, facilityState, removeBlock,
+  addBlock, bookReservation, cancelReservation, checkinReservation, configureFacility, connect, facilityState, removeBlock,
   rescheduleReservation, runBodyCommand, setMember, showAvailability, showFacility, showMember,
-  showReservation, snapshotFacility, syncFacility, trapFacility,
+  setDebugClock, showReservation, snapshotFacility, syncFacility, trapFacility,
 } from "./booking.js";
 import { FacilityObject } from "./facility.js";
 import { showContact, updateContact } from "./contact.js";
 import { HttpError } from "./http.js";
 import { debugNotices, debugNotify, queueStats } from "./notifications.js";
 import { consumeNotifications } from "./notifier.js";
-import { myReservations, projectedReservations, projectedWaitlist, showAudit, showDirectory } from "./queries.js";
+import { bookingReminders, myReservations, projectedReservations, projectedWaitlist, showAudit, showDirectory } from "./queries.js";
 import { sweepNotifications } from "./sweep.js";
 import { answerOffer, joinWaitlist, leaveWaitlist, listWaitlist, waitlistMetrics } from "./waitlist.js";
 
@@ -41,6 +41,8 @@ const ROUTES = [
   [/^\/api\/realtime\/sync$/, { POST: syncFacility }],
   [/^\/api\/reservations$/, { POST: bookReservation }],
   [/^\/api\/reservations\/([^/]+)$/, { GET: showReservation, DELETE: cancelReservation, PATCH: rescheduleReservation }],
+  [/^\/api\/reservations\/([^/]+)\/checkin$/, { POST: checkinReservation }],
+  [/^\/api\/bookings\/([^/]+)\/reminders$/, { GET: bookingReminders }],
   [/^\/api\/waitlist$/, { GET: listWaitlist, POST: joinWaitlist }],
   [/^\/api\/waitlist\/(accept|decline)$/, { POST: answerOffer }],
   [/^\/api\/waitlist\/([^/]+)$/, { DELETE: leaveWaitlist }],
@@ -54,6 +56,7 @@ const DEVELOPMENT_ROUTES = [
   [/^\/api\/dev\/token$/, { POST: mintDevToken }],
   [/^\/api\/debug\/trap$/, { POST: trapFacility }],
   [/^\/api\/debug\/notify$/, { GET: debugNotices, POST: debugNotify }],
+  [/^\/api\/debug\/clock$/, { POST: setDebugClock }], // DEVELOPMENT ONLY: the core's clock offset
 ];
 
 export default {

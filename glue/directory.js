@@ -150,3 +150,29 @@ function reservationOf(row) {
   if (row.hold_expiry !== null) reservation.holdExpiry = row.hold_expiry;
   return reservation;
 }
+
+// Facilities whose projection shows work past due by more than `marginMs`
+// at `nowMs`, as if their alarm had been lost (the cron sweep nudges them):
+// a reminder still `scheduled`, a hold or offer still `held` after its
+// expiry, a booking still `confirmed` past its start plus `graceMs` but not
+// yet over (its no-show check; a checked-in one looks the same and costs
+// the facility one idle tick). At most `limit` ids, sorted.
+export async function overdueFacilities(db, nowMs, { marginMs, graceMs, limit }) {
+  const before = rfc3339(nowMs - marginMs);
+  const { results } = await db
+    .prepare(
+      `SELECT facility_id FROM reminder_jobs WHERE state = 'scheduled' AND scheduled_for < ?1
+       UNION SELECT facility_id FROM reservations WHERE status = 'held' AND hold_expiry < ?1
+       UNION SELECT facility_id FROM reservations
+         WHERE status = 'confirmed' AND start_ms < ?2 AND end_ms > ?3
+       ORDER BY facility_id LIMIT ?4`,
+    )
+    .bind(before, nowMs - marginMs - graceMs, nowMs, limit)
+    .all();
+  return results.map((row) => row.facility_id);
+}
+
+// RFC 3339 UTC to the second, as the core writes instants.
+function rfc3339(ms) {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
+}

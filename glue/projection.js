@@ -6,8 +6,10 @@
 // (log seq, index), facilities and their courts by log seq, audit rows by
 // their primary key (facility, log seq, index); a waitlist entry's
 // reservations (offers, bookings) reach the audit log as reservation
-// effects. Effects of other types (notifications, reminders) write nothing
-// here. Takes the D1 binding.
+// effects; reminder plans go to reminder_jobs (glue/reminder-jobs.js).
+// Notifications write nothing here (glue/producer.js puts them on the
+// queue). Takes the D1 binding.
+import { reminderStatements } from "./reminder-jobs.js";
 
 // The statements for outbox rows [{logSeq, idx, at, effect}] of
 // `facilityId`, in order.
@@ -24,10 +26,12 @@ export async function writeRows(db, facilityId, rows) {
 // How many statements one row needs at most (a facility: its courts, two
 // more for the row and the old courts); callers size batches with it.
 export function statementCount(row) {
-  return row.effect.type === "reservation" ? 2 : 1 + (row.effect.type === "facility" ? 2 : 0);
+  return row.effect.type === "reservation" || row.effect.type === "reminders" ? 2 : 1 + (row.effect.type === "facility" ? 2 : 0);
 }
 
 const WRITERS = {
+  reminders: (db, facilityId, row) => reminderStatements(db, facilityId, row),
+
   reservation: (db, facilityId, { logSeq, idx, effect }) => {
     const { action, actor, fromStatus, previous, reservation: r } = effect;
     return [

@@ -1,0 +1,20 @@
+// producer.js: the NOTIFICATION_QUEUE producer. The drain (glue/drain.js,
+// through the facility object) hands it each batch of outbox rows after D1
+// has them and before the rows are removed; every `notification` effect
+// goes on the queue as `{facilityId, ...notification}` (docs/NOTIFICATIONS.md).
+// A failure rejects, so the rows stay and the whole batch is retried: the
+// queue may see a notice twice, and the consumer's claim on its noticeId
+// sends it once. Takes the queue binding (undefined when not bound).
+const QUEUE_BATCH = 100; // messages per sendBatch (the Queues limit)
+
+// Sends the notices among outbox rows [{logSeq, idx, at, effect}].
+export async function sendNotices(queue, facilityId, rows) {
+  const messages = rows
+    .filter((row) => row.effect.type === "notification")
+    .map((row) => ({ body: { facilityId, ...row.effect.notification }, contentType: "json" }));
+  if (messages.length === 0) return;
+  if (queue === undefined) throw new Error("NOTIFICATION_QUEUE is not bound; the notices stay in the outbox");
+  for (let start = 0; start < messages.length; start += QUEUE_BATCH) {
+    await queue.sendBatch(messages.slice(start, start + QUEUE_BATCH));
+  }
+}
