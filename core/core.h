@@ -85,7 +85,7 @@ static inline void cs_member_changed(cs_facility *f, const cs_member *m) {
     for (uint32_t i = 0; i < f->member_change_count; i++) {
         if (f->member_changes[i] == row) return;
     }
-    CS_ASSERT(f->member_change_count < 4);
+    CS_ASSERT(f->member_change_count < CS_MEMBER_CHANGES_MAX);
     f->member_changes[f->member_change_count++] = row;
 }
 

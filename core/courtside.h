@@ -54,6 +54,8 @@ enum {
     CS_MAX_HOLDS_MAX = 20,
     CS_EVENTS_MAX = 1024,                   /* changes one command makes; expiries past them wait for the next tick */
     CS_EVENTS_KEPT_FOR_OPERATIONS = 160,    /* of which the clock's work leaves these to the operation and the waitlist */
+    CS_MEMBER_CHANGES_MAX = 256,            /* member records one command changes; no-shows past them wait for the next tick */
+    CS_MEMBER_CHANGES_KEPT_FOR_OPERATIONS = 4, /* of which the clock's no-shows leave these to the operation */
     CS_GRID_MINUTES_MIN = 10,
     CS_GRID_MINUTES_MAX = 240,
     CS_HOLD_TTL_SECONDS_DEFAULT = 15,
@@ -367,7 +369,7 @@ typedef struct cs_facility {
     uint32_t event_count;
     cs_event events[CS_EVENTS_MAX];
     uint32_t member_change_count;
-    uint32_t member_changes[4];  /* rows of members whose record changed */
+    uint32_t member_changes[CS_MEMBER_CHANGES_MAX]; /* rows of members whose record changed */
     bool waitlist_due;           /* something opened: serve the waitlist */
     uint32_t events_matched;     /* events already looked at for openings */
     uint32_t promotion_count;

@@ -148,7 +148,9 @@ enum { NOTICES_KEPT_FOR_OPERATIONS = 2 * CS_PROMOTIONS_MAX };
 
 static bool advance_has_room(const cs_facility *f) {
     return f->notice_count + NOTICES_KEPT_FOR_OPERATIONS <= CS_NOTICES_MAX &&
-           f->replan_count + NOTICES_KEPT_FOR_OPERATIONS <= CS_NOTICES_MAX && cs_clock_has_room(f);
+           f->replan_count + NOTICES_KEPT_FOR_OPERATIONS <= CS_NOTICES_MAX &&
+           f->member_change_count + CS_MEMBER_CHANGES_KEPT_FOR_OPERATIONS <= CS_MEMBER_CHANGES_MAX &&
+           cs_clock_has_room(f);
 }
 
 void reminders_refresh(const cs_facility *f, cs_reservation *res) {

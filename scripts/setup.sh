@@ -17,6 +17,7 @@ requirements=(
   "wasm-ld lld"
   "/usr/lib/wasm32-wasi/libc.a wasi-libc"
   "/usr/lib/llvm-14/lib/clang/14.0.6/lib/wasi/libclang_rt.builtins-wasm32.a libclang-rt-14-dev-wasm32"
+  "/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-$(uname -m).a libclang-rt-14-dev"
   "emcc emscripten"
   "/usr/share/zoneinfo/America/New_York tzdata"
 )

@@ -373,6 +373,52 @@ static void test_mass_expiry_is_bounded(cs_facility *f) {
     CHECK_STR(text("reply.reservation.status"), "expired");
 }
 
+static int count_text(const uint8_t *text, size_t len, const char *needle) {
+    int count = 0;
+    size_t n = strlen(needle);
+    for (size_t i = 0; i + n <= len; i++) count += memcmp(text + i, needle, n) == 0;
+    return count;
+}
+
+/* More members miss their bookings at once than one command records member
+ * changes for (CS_MEMBER_CHANGES_MAX): the tick marks what it can, each with
+ * its member's record, and leaves the rest due now; every one is a no-show
+ * after a few ticks and nothing aborts. */
+static void test_mass_no_show_is_bounded(cs_facility *f) {
+    enum { BOOKINGS = 600 };
+    cs_facility_init(f);
+    run(f,
+        "{\"op\":\"configure\",\"now\":%lld,\"args\":{\"facilityId\":\"club\",\"name\":\"Club\",\"timeZone\":\"UTC\","
+        "\"courts\":[{\"courtId\":\"hall\",\"name\":\"Hall\",\"capacity\":1000}],\"openingHours\":{\"wed\":[\"06:00-22:00\"]},"
+        "\"gridMinutes\":30,\"durationsMinutes\":[60],\"reminders\":{\"offsetsMinutes\":[],\"noShowGraceMinutes\":15}}}",
+        (long long)T0);
+    CHECK_INT(number("status"), 200);
+    for (int i = 0; i < BOOKINGS; i++) {
+        run(f,
+            "{\"op\":\"book\",\"now\":%lld,\"newId\":\"b%d\",\"actor\":{\"memberId\":\"desk\",\"role\":\"staff\"},"
+            "\"args\":{\"facilityId\":\"club\",\"courtId\":\"hall\",\"startTime\":\"2026-12-02T18:00:00Z\","
+            "\"endTime\":\"2026-12-02T19:00:00Z\",\"memberId\":\"m%d\"}}",
+            (long long)T0, i, i);
+        CHECK_INT(number("status"), 201);
+    }
+    /* Wed 18:16Z: every booking is past its grace. */
+    const char *tick = "{\"op\":\"tick\",\"now\":1796235360000,\"args\":{}}";
+    int no_shows = 0, members = 0, ticks = 0;
+    while (ticks < 10) {
+        output_len = cs_execute(f, (const uint8_t *)tick, strlen(tick), output, sizeof output);
+        int marked = count_text(output, output_len, "\"action\":\"no_show\"");
+        if (ticks == 0) CHECK(marked > 0 && marked < BOOKINGS);
+        no_shows += marked;
+        members += count_text(output, output_len, "\"noShows\":1}");
+        ticks++;
+        if (marked == 0) break;
+    }
+    CHECK_INT(no_shows, BOOKINGS);
+    CHECK_INT(members, BOOKINGS);
+    act(f, "get", 1796235360000, "b599", NULL);
+    CHECK_STR(text("reply.reservation.status"), "no_show");
+}
+
 int main(void) {
     cs_facility *f = calloc(1, sizeof *f);
     cs_facility *g = calloc(1, sizeof *g);
@@ -385,6 +431,7 @@ int main(void) {
     test_bad_input_changes_nothing(f);
     test_replay_rebuilds_state(f, g);
     test_mass_expiry_is_bounded(f);
+    test_mass_no_show_is_bounded(f);
     free(f);
     free(g);
     return check_report("test_booking");
