@@ -11,11 +11,13 @@ import {
   rescheduleReservation, runBodyCommand, setMember, showAvailability, showFacility, showMember,
   setDebugClock, showReservation, snapshotFacility, syncFacility, trapFacility,
 } from "./booking.js";
+import { reservationCalendar } from "./calendar.js";
 import { FacilityObject } from "./facility.js";
 import { showContact, updateContact } from "./contact.js";
 import { HttpError } from "./http.js";
 import { debugNotices, debugNotify, queueStats } from "./notifications.js";
 import { consumeNotifications } from "./notifier.js";
+import { PAGE_FILES, facilityPage, pageFile } from "./page.js";
 import { bookingReminders, myReservations, projectedReservations, projectedWaitlist, showAudit, showDirectory } from "./queries.js";
 import { sweepNotifications } from "./sweep.js";
 import { answerOffer, joinWaitlist, leaveWaitlist, listWaitlist, waitlistMetrics } from "./waitlist.js";
@@ -42,6 +44,7 @@ const ROUTES = [
   [/^\/api\/reservations$/, { POST: bookReservation }],
   [/^\/api\/reservations\/([^/]+)$/, { GET: showReservation, DELETE: cancelReservation, PATCH: rescheduleReservation }],
   [/^\/api\/reservations\/([^/]+)\/checkin$/, { POST: checkinReservation }],
+  [/^\/api\/reservations\/([^/]+)\/calendar\.ics$/, { GET: reservationCalendar }],
   [/^\/api\/bookings\/([^/]+)\/reminders$/, { GET: bookingReminders }],
   [/^\/api\/waitlist$/, { GET: listWaitlist, POST: joinWaitlist }],
   [/^\/api\/waitlist\/(accept|decline)$/, { POST: answerOffer }],
@@ -51,6 +54,8 @@ const ROUTES = [
   [/^\/api\/queue\/stats$/, { GET: queueStats }],
   [/^\/api\/auth\/token$/, { POST: mintToken }],
   [/^\/api\/auth\/logout$/, { POST: logout }],
+  [/^\/f\/([^/]+)$/, { GET: facilityPage }],
+  [PAGE_FILES, { GET: pageFile }],
 ];
 const DEVELOPMENT_ROUTES = [
   [/^\/api\/dev\/token$/, { POST: mintDevToken }],

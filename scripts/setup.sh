@@ -20,6 +20,7 @@ requirements=(
   "/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-$(uname -m).a libclang-rt-14-dev"
   "emcc emscripten"
   "/usr/share/zoneinfo/America/New_York tzdata"
+  "chromium chromium"
 )
 
 missing=()

@@ -5,7 +5,8 @@
 # minute of libFuzzer on each fuzz target (scripts/fuzz.sh), the same
 # vectors through both wasm modules in Node, then the integration tests
 # against the real local runtime (node's test runner, one file at a time,
-# with Node's WebSocket client and no test allowed to hang past 3 minutes).
+# with Node's WebSocket client and no test allowed to hang past 3 minutes),
+# and last the member's page in Chromium (tests/browser/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,3 +19,4 @@ for module in build/wasi/courtside-wasi.wasm build/emscripten/courtside-emscript
   node tests/vectors/run.mjs -- node glue/cli.mjs "$module"
 done
 node --experimental-websocket --test --test-concurrency=1 --test-timeout=180000 tests/integration/
+node --experimental-websocket --test --test-concurrency=1 --test-timeout=180000 tests/browser/
