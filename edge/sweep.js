@@ -3,7 +3,10 @@
 // D1 projection shows work more than 5 minutes past due (a reminder still
 // scheduled, a hold or offer still held, a no-show check not made: see
 // glue/directory.js overdueFacilities), as if its alarm had been lost: the
-// facility ticks, drains its outbox and re-arms. Then it reports, on the
+// facility ticks, drains its outbox and re-arms. Next it puts back on the
+// queue every notice D1 has had `queued` for more than 5 minutes without a
+// consumer claiming it (the queue lost it; the claim keeps a late original
+// from sending twice). Then it reports, on the
 // Worker's log, the notification_log counts and every notice that should
 // have moved on by now: `claimed` for longer than 15 minutes (its attempt
 // died and was not redelivered, e.g. a message dead-lettered after repeated
@@ -11,7 +14,8 @@
 // longer than the longest retry delay plus that margin. Those it only
 // reports: the queue owns redelivery.
 import { overdueFacilities } from "../glue/directory.js";
-import { stats, stuck } from "../glue/notification-log.js";
+import { stats, stuck, takeUnclaimed } from "../glue/notification-log.js";
+import { sendMessages } from "../glue/producer.js";
 import { CLAIM_LEASE_MS, RETRIES_MAX, retryDelaySeconds } from "./notifier.js";
 
 const CLAIMED_TOO_LONG_MS = 15 * 60_000;
@@ -19,10 +23,12 @@ const REPORT_MAX = 50;
 const OVERDUE_MARGIN_MS = 5 * 60_000; // an alarm this late is taken as lost
 const NO_SHOW_GRACE_MS = 15 * 60_000; // the default grace; a longer one costs an idle tick
 const NUDGES_MAX = 100; // facilities per sweep; the rest wait for the next one
+const REQUEUE_MAX = 500; // notices put back on the queue per sweep
 
 export async function sweepNotifications(controller, env) {
   const now = controller?.scheduledTime ?? Date.now();
   await nudgeOverdue(env, now);
+  await requeueUnclaimed(env, now);
   const longestRetryMs = retryDelaySeconds(env, RETRIES_MAX) * 1000;
   const [counts, late] = await Promise.all([
     stats(env.DB, null, now, CLAIM_LEASE_MS),
@@ -51,4 +57,12 @@ async function nudgeOverdue(env, now) {
       console.error(`sweep: nudging ${facilityId} failed`, error);
     }
   }
+}
+
+// Puts the notices the queue lost back on it.
+async function requeueUnclaimed(env, now) {
+  const notices = await takeUnclaimed(env.DB, now - OVERDUE_MARGIN_MS, now, REQUEUE_MAX);
+  if (notices.length === 0) return;
+  await sendMessages(env.NOTIFICATION_QUEUE, notices);
+  console.warn(`sweep: ${notices.length} unclaimed notices put back on the queue`);
 }

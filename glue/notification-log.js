@@ -2,11 +2,16 @@
 // (migrations/0002_projection.sql and 0003_notifications.sql). One row per
 // notice, keyed by its dedupe key `{facilityId}/{noticeId}`:
 //
-//   (none) --claim--> claimed --> sent | failed | skipped
-//                        |  ^
-//          transient     v  |  redelivered
-//                      retrying
+//   (none) --queued by the facility's drain--> queued
+//   (none) | queued --claim--> claimed --> sent | failed | skipped
+//                                 |  ^
+//                   transient     v  |  redelivered
+//                               retrying
 //
+// A facility's drain writes `queued` in the same D1 batch as the rest of
+// its effects, before the notice goes on the queue; the cron sweep sends a
+// `queued` row again when no consumer has claimed it for a while (the
+// queue lost it), and the claim keeps that from sending twice.
 // A claim is taken in one statement before anything is sent, so of two
 // deliveries of the same notice only one sends. A claim older than the
 // lease belongs to an attempt that died and may be taken again. Every
@@ -14,7 +19,7 @@
 // attempt that outlived its lease cannot overwrite its successor's result.
 // Takes the D1 binding; times are ms since the epoch.
 
-export const STATES = ["claimed", "retrying", "sent", "failed", "skipped"];
+export const STATES = ["queued", "claimed", "retrying", "sent", "failed", "skipped"];
 
 export function dedupeKey(facilityId, noticeId) {
   return `${facilityId}/${noticeId}`;
@@ -33,7 +38,7 @@ export async function claim(db, notice, nowMs, leaseMs) {
        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'claimed', 1, ?10, ?11)
        ON CONFLICT (id) DO UPDATE SET state = 'claimed', attempts = notification_log.attempts + 1,
          claimed_ms = excluded.claimed_ms, updated_at = excluded.updated_at
-       WHERE notification_log.state = 'retrying'
+       WHERE notification_log.state IN ('queued', 'retrying')
           OR (notification_log.state = 'claimed' AND notification_log.claimed_ms <= ?12)
        RETURNING attempts`,
     )
@@ -46,6 +51,39 @@ export async function claim(db, notice, nowMs, leaseMs) {
   if (won !== null) return { claimed: true, claim: { key, attempts: won.attempts } };
   const row = await db.prepare("SELECT state, claimed_ms FROM notification_log WHERE id = ?1").bind(key).first();
   return { claimed: false, state: row?.state ?? null, claimedMs: row?.claimed_ms ?? null };
+}
+
+// The statement that records `notice` (the queue message) as `queued` at
+// `atMs`, unless its row exists; run in the drain's batch.
+export function queuedStatement(db, notice, atMs) {
+  return db
+    .prepare(
+      `INSERT INTO notification_log (id, notice_id, notification_type, reservation_id, waitlist_id, member_id,
+         facility_id, minutes_before, data, state, attempts, claimed_ms, updated_at)
+       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'queued', 0, ?10, ?11)
+       ON CONFLICT (id) DO NOTHING`,
+    )
+    .bind(
+      dedupeKey(notice.facilityId, notice.noticeId), notice.noticeId, notice.kind, notice.reservationId ?? null,
+      notice.waitlistId ?? null, notice.memberId ?? null, notice.facilityId, notice.minutesBefore ?? null,
+      JSON.stringify(notice), atMs, iso(atMs),
+    );
+}
+
+// Notices `queued` since before `beforeMs` (no consumer has claimed them:
+// the queue lost them), oldest first, at most `limit`: their messages, and
+// their rows touched at `nowMs` so the next sweep waits again.
+export async function takeUnclaimed(db, beforeMs, nowMs, limit) {
+  const { results } = await db
+    .prepare(
+      `UPDATE notification_log SET claimed_ms = ?2, updated_at = ?3
+       WHERE id IN (SELECT id FROM notification_log WHERE state = 'queued' AND claimed_ms < ?1
+                    ORDER BY claimed_ms LIMIT ?4)
+       RETURNING data`,
+    )
+    .bind(beforeMs, nowMs, iso(nowMs), limit)
+    .all();
+  return results.map((row) => JSON.parse(row.data));
 }
 
 // The notice went out: `providerId` is the provider's id for it.
@@ -88,13 +126,14 @@ export function recordInvalid(db, notice, reason, nowMs) {
 
 // Counts of rows by what is happening to them, for one facility or all
 // (`facilityId` null): claimed within the lease are `active`, claimed past
-// it `waiting` (their attempt died; the queue redelivers them), `retrying`
+// it and queued ones `waiting` (on the queue and not yet taken, or their
+// attempt died and the queue redelivers them), `retrying`
 // are `delayed`, `sent` `completed`, and `failed` and `skipped` as named.
 export async function stats(db, facilityId, nowMs, leaseMs) {
   const { results } = await db
     .prepare(
       `SELECT CASE WHEN state = 'claimed' AND claimed_ms > ?2 THEN 'active'
-                   WHEN state = 'claimed' THEN 'waiting'
+                   WHEN state IN ('claimed', 'queued') THEN 'waiting'
                    WHEN state = 'retrying' THEN 'delayed'
                    WHEN state = 'sent' THEN 'completed'
                    ELSE state END AS bucket, count(*) AS n

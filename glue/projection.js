@@ -6,9 +6,12 @@
 // (log seq, index), facilities and their courts by log seq, audit rows by
 // their primary key (facility, log seq, index); a waitlist entry's
 // reservations (offers, bookings) reach the audit log as reservation
-// effects; reminder plans go to reminder_jobs (glue/reminder-jobs.js).
-// Notifications write nothing here (glue/producer.js puts them on the
-// queue). Takes the D1 binding.
+// effects; reminder plans go to reminder_jobs (glue/reminder-jobs.js);
+// each notification becomes a `queued` row of notification_log
+// (glue/notification-log.js) in the same batch, so D1 knows of every notice
+// before glue/producer.js puts it on the queue, and the cron sweep can send
+// one again if the queue lost it. Takes the D1 binding.
+import { queuedStatement } from "./notification-log.js";
 import { reminderStatements } from "./reminder-jobs.js";
 
 // The statements for outbox rows [{logSeq, idx, at, effect}] of
@@ -30,6 +33,8 @@ export function statementCount(row) {
 }
 
 const WRITERS = {
+  notification: (db, facilityId, { at, effect }) => [queuedStatement(db, { facilityId, ...effect.notification }, at)],
+
   reminders: (db, facilityId, row) => reminderStatements(db, facilityId, row),
 
   reservation: (db, facilityId, { logSeq, idx, effect }) => {
