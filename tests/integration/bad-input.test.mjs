@@ -48,6 +48,17 @@ const cases = [
   ["another facility's id in the body", "PUT", `/api/facilities/${facilityId}`, () => ({ ...config, facilityId: "other" }), { Authorization: `Bearer ${ADMIN_TOKEN}` }, 400, "invalid_field"],
   ["a bad date", "GET", `/api/realtime/availability?facilityId=${facilityId}&date=2026-13-01`, undefined, {}, 400, "invalid_field"],
   ["no facilityId in the query", "GET", `/api/realtime/availability?date=${DATE}`, undefined, {}, 400, "invalid_field"],
+  ["a huge number", "POST", "/api/realtime/attempt", `${json(hold).slice(0, -1)},"partySize":1e308}`, {}, 400, "invalid_field"],
+  ["a negative party", "POST", "/api/realtime/attempt", { ...hold, partySize: -2 }, {}, 400, "invalid_field"],
+  ["a fractional party", "POST", "/api/realtime/attempt", { ...hold, partySize: 1.5 }, {}, 400, "invalid_field"],
+  ["an instant without a zone", "POST", "/api/realtime/attempt", { ...hold, startTime: "2026-12-02T18:00:00" }, {}, 400, "invalid_field"],
+  ["a negative waitlist duration", "POST", "/api/waitlist", { facilityId, memberId: "m-1", earliestStart: at("18:00"), latestEnd: at("20:00"), durationMinutes: -60, mode: "offer" }, {}, 400, "invalid_field"],
+  ["a waitlist window ending before it starts", "POST", "/api/waitlist", { facilityId, memberId: "m-1", earliestStart: at("20:00"), latestEnd: at("18:00"), durationMinutes: 60, mode: "offer" }, {}, 400, "invalid_field"],
+  ["an unknown waitlist mode", "POST", "/api/waitlist", { facilityId, memberId: "m-1", earliestStart: at("18:00"), latestEnd: at("20:00"), durationMinutes: 60, mode: "maybe" }, {}, 400, "invalid_field"],
+  ["a reservation id with illegal characters", "GET", "/api/reservations/strict_%3Cscript%3E", undefined, {}, 400, "invalid_field"],
+  ["a calendar for an id with illegal characters", "GET", "/api/reservations/strict_a%20b/calendar.ics", undefined, {}, 400, "invalid_field"],
+  ["a check-in of a reservation nobody made", "POST", "/api/reservations/strict_AAAAAAAAAAAAAAAA/checkin", undefined, {}, 404, "not_found"],
+  ["a phone number that is not E.164", "PUT", "/api/members/me/contact", { channel: "sms", phone: "0415 555 0123" }, {}, 400, "invalid_field"],
 ];
 
 const seq = async () => (await stack.request(`/api/realtime/availability?facilityId=${facilityId}&date=${DATE}`)).headers.get("ETag");
