@@ -26,8 +26,9 @@ static cs_error op_configure(cs_request *r) {
     return facility_configure(r);
 }
 
-/* {success, seq} */
+/* {success, seq}: the seq once the waitlist has taken what opened, as the header reports it. */
 static cs_error op_tick_reply(cs_request *r) {
+    matcher_run(r);
     json_object_begin(r->reply);
     json_key(r->reply, "success");
     json_bool(r->reply, true);
@@ -353,13 +354,18 @@ static void write_replan(json_writer *w, const cs_facility *f, const cs_replan *
     json_key(w, "type");
     json_string(w, "reminders");
     json_key(w, "reservationId");
-    json_string(w, res->id);
+    json_string(w, p->id);
     json_key(w, "cancelled");
     json_array_begin(w);
-    for (uint32_t n = p->cancel_first; n <= p->cancel_last; n++) reminders_write_job_id(w, res->id, (uint16_t)n);
+    for (uint32_t n = p->cancel_first; n <= p->cancel_last; n++) reminders_write_job_id(w, p->id, (uint16_t)n);
     json_array_end(w);
     json_key(w, "scheduled");
-    reminders_write_jobs(w, f, res);
+    if (res->in_use && strcmp(res->id, p->id) == 0) {
+        reminders_write_jobs(w, f, res);
+    } else { /* forgotten since (an ended booking): nothing left to schedule */
+        json_array_begin(w);
+        json_array_end(w);
+    }
     json_object_end(w);
 }
 

@@ -281,6 +281,7 @@ typedef struct cs_replan {
     uint32_t row;
     uint16_t cancel_first;
     uint16_t cancel_last;       /* < cancel_first: none */
+    char id[CS_ID_MAX + 1];     /* the reservation's id: the clock may forget the row later in the same command */
 } cs_replan;
 
 /* A member served from the waitlist by the running command. */

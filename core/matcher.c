@@ -66,6 +66,10 @@ static bool place_allowed(cs_request *r, const cs_entry *e, cs_place p) {
     cs_message ignored;
     int64_t end_ms = p.start_ms + (int64_t)e->duration_minutes * CIVIL_MS_PER_MINUTE;
     if (e->mode == CS_MODE_OFFER && offered_before(e, p.court, p.start_ms)) return false;
+    /* It remembers CS_OFFERED_MAX slots: past them it is offered nothing more, never a slot twice. */
+    if (e->mode == CS_MODE_OFFER && e->offered_count >= CS_OFFERED_MAX) return false;
+    /* An offer is held until its start at the latest: one starting now would lapse as it is made. */
+    if (e->mode == CS_MODE_OFFER && p.start_ms <= r->now_ms) return false;
     if (e->party_size > f->config.courts[p.court].capacity) return false;
     if (calendar_check_slot(&f->config, p.start_ms, end_ms, r->now_ms, &ignored) != CS_OK) return false;
     if (blocks_overlap(f, p.court, p.start_ms, end_ms)) return false;

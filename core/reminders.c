@@ -130,7 +130,7 @@ void reminders_notice_waitlist(cs_facility *f, const cs_reservation *res, uint16
 static void replanned(cs_facility *f, const cs_reservation *res, uint16_t cancel_first, uint16_t cancel_last) {
     uint32_t row = (uint32_t)(res - f->reservations);
     for (uint32_t i = 0; i < f->replan_count; i++) {
-        if (f->replans[i].row == row) {
+        if (f->replans[i].row == row && strcmp(f->replans[i].id, res->id) == 0) { /* a reused row is another reservation */
             if (cancel_last >= cancel_first) {
                 if (f->replans[i].cancel_last < f->replans[i].cancel_first) f->replans[i].cancel_first = cancel_first;
                 f->replans[i].cancel_last = cancel_last;
@@ -139,7 +139,10 @@ static void replanned(cs_facility *f, const cs_reservation *res, uint16_t cancel
         }
     }
     CS_ASSERT(f->replan_count < CS_NOTICES_MAX);
-    f->replans[f->replan_count++] = (cs_replan){row, cancel_first, cancel_last};
+    cs_replan *p = &f->replans[f->replan_count++];
+    *p = (cs_replan){.row = row, .cancel_first = cancel_first, .cancel_last = cancel_last};
+    CS_ASSERT(strlen(res->id) < sizeof p->id);
+    memcpy(p->id, res->id, strlen(res->id) + 1);
 }
 
 /* Due reminders beyond this many in one command wait for the next tick, so
@@ -197,9 +200,13 @@ void reminders_advance(cs_facility *f, int64_t now_ms) {
         uint32_t count = reminders_plan(&f->config, res, times);
         while (res->reminders_sent < count && times[res->reminders_sent] <= now_ms && advance_has_room(f)) {
             int64_t t = times[res->reminders_sent++];
-            if (now_ms >= res->start_ms) continue; /* too late to be of use: not sent */
-            notice(f, CS_NOTICE_REMINDER, res, (uint16_t)(res->reminder_first + res->reminders_sent),
-                   (uint32_t)((res->start_ms - t) / MINUTE));
+            uint16_t job = (uint16_t)(res->reminder_first + res->reminders_sent);
+            f->changed = true; /* even when none is sent: the host logs the command, so a replay skips it too */
+            if (now_ms >= res->start_ms) { /* too late to be of use: not sent, and its job cancelled */
+                replanned(f, res, job, job);
+                continue;
+            }
+            notice(f, CS_NOTICE_REMINDER, res, job, (uint32_t)((res->start_ms - t) / MINUTE));
         }
         reminders_refresh(f, res);
     }
