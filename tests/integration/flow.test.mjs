@@ -122,7 +122,7 @@ test("unknown things, wrong methods, missing credentials", async () => {
   assertError(await stack.request("/api/facilities/nowhere"), 404, "not_found");
   assertError(await stack.request(`/api/realtime/availability?facilityId=nowhere&date=${DATE}`), 404, "not_found");
   const token = await stack.token("m-1");
-  for (const path of ["/api/reservations/nowhere_AAAAAAAAAAAAAAAA", "/api/reservations/no-facility-part", "/api/nothing", "/"]) {
+  for (const path of ["/api/reservations/nowhere_AAAAAAAAAAAAAAAA", "/api/reservations/no-facility-part", "/api/nothing", "/nothing.js", "/f/demo/extra"]) {
     assertError(await stack.request(path, { token }), 404, "not_found", path);
   }
 
