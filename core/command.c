@@ -44,12 +44,15 @@ static cs_error op_tick(cs_request *r) {
     return e == CS_OK ? op_tick_reply(r) : e;
 }
 
+#ifndef CS_NO_DEBUG_TRAP
 /* Traps on purpose, so hosts can test that a trap never bricks a facility.
- * Hosts only send it in development. */
+ * Hosts only send it in development. Fuzzing builds leave it out: the one
+ * trap made on purpose is not a finding. */
 static cs_error op_debug_trap(cs_request *r) {
     (void)r;
     __builtin_trap();
 }
+#endif
 
 /* A rebuilt facility continues its old sequence, so watchers' ETags and
  * seqs stay meaningful: seq becomes at least `seq` (a facility_updated
@@ -85,7 +88,9 @@ static const struct {
     {"waitlist_accept", waitlist_accept}, {"waitlist_decline", waitlist_decline},
     {"waitlist_list", waitlist_list}, {"waitlist_metrics", waitlist_metrics},
     {"checkin", reminders_check_in}, {"import_member", member_import}, {"raise_seq", op_raise_seq},
+#ifndef CS_NO_DEBUG_TRAP
     {"debug_trap", op_debug_trap},
+#endif
 };
 
 static const char *const envelope_fields[] = {"op", "now", "newId", "actor", "params", "args", NULL};

@@ -47,6 +47,7 @@ enum {
     CS_BUFFER_MINUTES_MAX = 120,            /* gap between bookings on a court */
     CS_MAX_HOLDS_DEFAULT = 2,               /* holds one member may have at once */
     CS_OFFERED_MAX = 8,                     /* slots one entry remembers being offered */
+    CS_WAITLIST_WINDOW_DAYS_MAX = 31,       /* days from a waitlist entry's earliestStart to its latestEnd */
     CS_PROMOTIONS_MAX = 64,                 /* waitlist services one command reports */
     CS_REMINDERS_PER_BOOKING = 16,          /* reminders planned for one booking (the last ones before its start) */
     CS_REMINDER_OFFSETS_MAX = 4,            /* offsets of the offsets policy */

@@ -240,6 +240,10 @@ static cs_error read_entry(cs_request *r, cs_entry *e) {
     if (e->latest_end_ms - e->earliest_start_ms < duration * CIVIL_MS_PER_MINUTE) {
         return cs_fail_field(m, "latestEnd", "the window must hold durationMinutes");
     }
+    if (e->latest_end_ms - e->earliest_start_ms > (int64_t)CS_WAITLIST_WINDOW_DAYS_MAX * CIVIL_MS_PER_DAY) {
+        _Static_assert(CS_WAITLIST_WINDOW_DAYS_MAX == 31, "the message says 31");
+        return cs_fail_field(m, "latestEnd", "the window can be at most 31 days long");
+    }
     if (has_preferred && (e->preferred_start_ms < e->earliest_start_ms || e->preferred_start_ms >= e->latest_end_ms)) {
         return cs_fail_field(m, "preferredStart", "must lie inside the window");
     }
