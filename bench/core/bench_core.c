@@ -6,7 +6,7 @@
  * command over the runs, commands per second, every run's figure, the
  * statuses the timed commands got, reminders sent, and the memory figures
  * (the facility's fixed size, its live reservations and snapshot bytes at
- * the end).
+ * the end) and how long restoring that snapshot takes (the median of 5).
  *
  * Usage: bench_core WORKLOAD_FILE [RUNS]   (default 5 runs) */
 #define _POSIX_C_SOURCE 199309L
@@ -151,6 +151,13 @@ int main(int argc, char **argv) {
     qsort(sorted, (size_t)runs, sizeof sorted[0], compare_doubles);
     double median = runs % 2 ? sorted[runs / 2] : (sorted[runs / 2 - 1] + sorted[runs / 2]) / 2;
     size_t snapshot_bytes = cs_snapshot(f, out, CS_OUTPUT_MAX);
+    double restore_ns[5];
+    for (int i = 0; i < 5; i++) {
+        double started = seconds_now();
+        bool restored = cs_restore(f, out, snapshot_bytes);
+        restore_ns[i] = restored ? (seconds_now() - started) * 1e9 : -1;
+    }
+    qsort(restore_ns, 5, sizeof restore_ns[0], compare_doubles);
 
     printf("{\"runtime\":\"native\",\"runs\":%d,\"timedCommands\":%zu,\"nsPerCommand\":%.1f,\"commandsPerSecond\":%.0f,\"runsNsPerCommand\":[",
            runs, results[0].timed, median, median > 0 ? 1e9 / median : 0.0);
@@ -162,8 +169,9 @@ int main(int argc, char **argv) {
         printf("%s\"%d\":%zu", first ? "" : ",", s, results[0].statuses[s]);
         first = false;
     }
-    printf("},\"reminders\":%zu,\"facilityBytes\":%zu,\"reservationBytes\":%zu,\"reservationsInMemory\":%u,\"snapshotBytes\":%zu}\n",
-           results[0].reminders, sizeof *f, sizeof f->reservations[0], f->reservation_count, snapshot_bytes);
+    printf("},\"reminders\":%zu,\"facilityBytes\":%zu,\"reservationBytes\":%zu,\"reservationsInMemory\":%u,\"snapshotBytes\":%zu,"
+           "\"restoreNs\":%.0f}\n",
+           results[0].reminders, sizeof *f, sizeof f->reservations[0], f->reservation_count, snapshot_bytes, restore_ns[2]);
     free(results);
     free(out);
     free(f);

@@ -5,6 +5,8 @@
 // several runs, the median reported. Each timed command is Core.run (the
 // bytes copied in, cs_run, the output decoded to text); the host's JSON.parse
 // of the output (Core.runJson) is timed in a second figure, from one run.
+// Last, the final state's snapshot is restored into a fresh Core 5 times
+// (the median reported: a facility's recovery, without storage).
 //
 // Usage: node bench/core/bench_wasm.mjs WORKLOAD_FILE [RUNS]   (default 5)
 // Prints one JSON object, the shape bench_core prints.
@@ -83,6 +85,13 @@ export function benchWasm(path, runs = 5) {
   parsedPerCommand.push(parsed.ns / parsed.timed);
   const ns = median(perCommand);
   const snapshot = tally.core.snapshot();
+  const restores = [];
+  for (let i = 0; snapshot !== null && i < 5; i++) {
+    const fresh = new Core(module);
+    const started = process.hrtime.bigint();
+    if (!fresh.restore(snapshot)) throw new Error("the snapshot did not restore");
+    restores.push(Number(process.hrtime.bigint() - started));
+  }
   return {
     runtime: "wasm-node",
     runs,
@@ -94,6 +103,7 @@ export function benchWasm(path, runs = 5) {
     statuses: tally.statuses,
     reminders: tally.reminders,
     snapshotBytes: snapshot === null ? null : snapshot.length,
+    restoreNs: restores.length === 0 ? null : Math.round(median(restores)),
   };
 }
 

@@ -6,7 +6,8 @@
 // (DELETE /api/reservations/{id}). Each client acts for its own members in
 // turn, so no member passes the facility's request limit. The first
 // `warmupMs` are run but not recorded. Returns per-endpoint latencies and
-// statuses, the reply sizes, and what each client believes it has booked.
+// statuses, the reply sizes, a per-second timeline (requests completed,
+// slowest), and what each client believes it has booked.
 import { Agent, request } from "node:http";
 import { performance } from "node:perf_hooks";
 import { generator, zipf } from "../core/workloads.mjs";
@@ -62,6 +63,7 @@ export async function runLoad({ url, facilityId, slots, members, durationMs, war
   const order = hotOrder(slots, generator(seed));
   const stats = {};
   for (const op of ["attempt", "confirm", "cancel"]) stats[op] = { latencies: [], statuses: {}, bytes: 0, ok: 0, errors: [] };
+  const timeline = []; // per second of the recorded run: [requests completed, slowest ms]
   const everConfirmed = new Map(); // reservation id → {memberId, token, slot}
   const mine = Array.from({ length: clients }, () => []);
   const started = performance.now();
@@ -70,7 +72,12 @@ export async function runLoad({ url, facilityId, slots, members, durationMs, war
 
   const call = async (op, method, path, options) => {
     const reply = await send(agent, url, method, path, options);
-    if (performance.now() >= recordFrom) {
+    const now = performance.now();
+    if (now >= recordFrom) {
+      const second = Math.floor((now - recordFrom) / 1000);
+      timeline[second] ??= [0, 0];
+      timeline[second][0]++;
+      timeline[second][1] = Math.max(timeline[second][1], Math.round(reply.ms));
       const s = stats[op];
       s.latencies.push(reply.ms);
       s.statuses[reply.status] = (s.statuses[reply.status] ?? 0) + 1;
@@ -137,6 +144,7 @@ export async function runLoad({ url, facilityId, slots, members, durationMs, war
     confirmsPerSecond: endpoints.confirm.okPerSecond,
     latencyMs: all,
     endpoints,
+    timeline: Array.from(timeline, (entry) => entry ?? [0, 0]),
     believed: new Set(mine.flat()),
     everConfirmed,
   };

@@ -10,6 +10,8 @@
 //
 // Usage: node bench/e2e/run.mjs [--clients 64] [--duration 30] [--warmup 5]
 //        [--members 32] [--zipf 1.0] [--seed N] [--target both|courtside|baseline]
+//        [--var NAME=VALUE ...] (Courtside's variables, e.g. SNAPSHOT_EVERY, to
+//        find where time goes)
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -28,6 +30,7 @@ const { values: options } = parseArgs({
     zipf: { type: "string", default: "1.0" },
     seed: { type: "string", default: "20261130" },
     target: { type: "string", default: "both" },
+    var: { type: "string", multiple: true, default: [] },
   },
 });
 const CLIENTS = Number(options.clients);
@@ -36,6 +39,7 @@ const WARMUP_MS = Number(options.warmup) * 1000;
 const MEMBERS_PER_CLIENT = Number(options.members);
 const SEED = Number(options.seed);
 const FACILITY = "bench";
+const VARS = Object.fromEntries(options.var.map((pair) => [pair.slice(0, pair.indexOf("=")), pair.slice(pair.indexOf("=") + 1)]));
 const config = facilityConfig();
 const DAYS = 30;
 
@@ -130,7 +134,7 @@ async function audit(agent, url, result, slotList) {
 }
 
 async function runCourtside() {
-  const runtime = await startRuntime("wrangler.toml");
+  const runtime = await startRuntime("wrangler.toml", { vars: VARS });
   const agent = new Agent({ keepAlive: true, maxSockets: 32 });
   try {
     const configured = await json(agent, runtime.url, "PUT", `/api/facilities/${FACILITY}`, { token: ADMIN_TOKEN, body: config });
@@ -181,6 +185,7 @@ const report = {
   date: new Date().toISOString(),
   node: process.version,
   runtime: "Miniflare (workerd) started directly from wrangler's own miniflare, Worker options from wrangler.toml",
+  vars: VARS,
   options: { clients: CLIENTS, durationS: DURATION_MS / 1000, warmupS: WARMUP_MS / 1000, membersPerClient: MEMBERS_PER_CLIENT, zipf: Number(options.zipf), seed: SEED },
 };
 if (options.target !== "baseline") {

@@ -19,11 +19,13 @@ const SESSION_SECRET = "bench-session-secret";
 
 // Starts the Worker of `config` (a wrangler.toml path) on a free port.
 // `vars` override its variables; `migrations`: apply the D1 migrations of
-// the config's migrations_dir first. Returns {url, mf, stop()}.
-export async function startRuntime(config, { vars = {}, migrations = true } = {}) {
+// the config's migrations_dir first; `persist`: the state's directory
+// (default a fresh one). Returns {url, mf, persist, stop({keep})}: keep
+// leaves the state for another runtime to start on.
+export async function startRuntime(config, { vars = {}, migrations = true, persist = null } = {}) {
   const configPath = resolve(ROOT, config);
   const { workerOptions, main } = unstable_getMiniflareWorkerOptions(configPath);
-  const persist = mkdtempSync(join(tmpdir(), "courtside-bench-"));
+  persist ??= mkdtempSync(join(tmpdir(), "courtside-bench-"));
   const mf = new Miniflare({
     ...workerOptions,
     name: "bench",
@@ -47,9 +49,10 @@ export async function startRuntime(config, { vars = {}, migrations = true } = {}
   return {
     url,
     mf,
-    async stop() {
+    persist,
+    async stop({ keep = false } = {}) {
       await mf.dispose();
-      rmSync(persist, { recursive: true, force: true });
+      if (!keep) rmSync(persist, { recursive: true, force: true });
     },
   };
 }
