@@ -2,7 +2,8 @@
 # run.sh (npm run bench): every benchmark, one after the other (never two
 # heavy jobs at once): builds the native benchmark (build/bench-native, with
 # -DCS_BENCH=ON) and the wasm module, then the core benchmarks native and
-# wasm (bench/core/run.mjs), the end-to-end benchmark against Courtside and
+# wasm in Node (bench/core/run.mjs) and wasm in workerd
+# (bench/core/bench_workerd.mjs), the end-to-end benchmark against Courtside and
 # the baseline (bench/e2e/run.mjs), the WebSocket fan-out
 # (bench/e2e/fanout.mjs), the recovery of a facility with 10,000 live
 # reservations (bench/e2e/recovery.mjs) and the footprint (bench/footprint.sh).
@@ -24,7 +25,7 @@ parts=("$@")
 build_bench
 for part in "${parts[@]}"; do
   case $part in
-    core) node bench/core/run.mjs ;;
+    core) node bench/core/run.mjs && node bench/core/bench_workerd.mjs ;;
     e2e) node bench/e2e/run.mjs ;;
     fanout) node --experimental-websocket bench/e2e/fanout.mjs ;;
     recovery) node bench/e2e/recovery.mjs ;;

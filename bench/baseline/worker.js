@@ -5,7 +5,8 @@
 // by RPC; the object parses the JSON, writes one row to its SQLite storage
 // and answers with a reply as long as Courtside's (REPLY_BYTES, measured
 // in the same run) with a fresh reservation id. No sessions, no rules, no
-// core, no outbox: what is left is the runtime's own cost.
+// core, no outbox: what is left is the runtime's own cost. READ_SESSION=1
+// (an experiment) adds one KV read per request, as Courtside's session check.
 import { DurableObject } from "cloudflare:workers";
 
 const decoder = new TextDecoder();
@@ -60,6 +61,8 @@ export default {
     } else {
       return Response.json({ success: false, error: "not_found" }, { status: 404 });
     }
+    // READ_SESSION=1: one KV read per request, as Courtside's session check.
+    if (env.READ_SESSION === "1") await env.SESSIONS.get(`session:${request.headers.get("Authorization")?.slice(-22)}`, "json");
     const stub = env.BASELINE.get(env.BASELINE.idFromName(facilityId));
     const { status, reply } = await stub.execute(op, body);
     return Response.json(reply, { status });

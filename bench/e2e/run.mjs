@@ -11,7 +11,8 @@
 // Usage: node bench/e2e/run.mjs [--clients 64] [--duration 30] [--warmup 5]
 //        [--members 32] [--zipf 1.0] [--seed N] [--target both|courtside|baseline]
 //        [--var NAME=VALUE ...] (Courtside's variables, e.g. SNAPSHOT_EVERY, to
-//        find where time goes)
+//        find where time goes) [--baseline-var NAME=VALUE ...] (the baseline's:
+//        READ_SESSION=1)
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -31,6 +32,7 @@ const { values: options } = parseArgs({
     seed: { type: "string", default: "20261130" },
     target: { type: "string", default: "both" },
     var: { type: "string", multiple: true, default: [] },
+    "baseline-var": { type: "string", multiple: true, default: [] },
   },
 });
 const CLIENTS = Number(options.clients);
@@ -39,7 +41,9 @@ const WARMUP_MS = Number(options.warmup) * 1000;
 const MEMBERS_PER_CLIENT = Number(options.members);
 const SEED = Number(options.seed);
 const FACILITY = "bench";
-const VARS = Object.fromEntries(options.var.map((pair) => [pair.slice(0, pair.indexOf("=")), pair.slice(pair.indexOf("=") + 1)]));
+const pairs = (list) => Object.fromEntries(list.map((pair) => [pair.slice(0, pair.indexOf("=")), pair.slice(pair.indexOf("=") + 1)]));
+const VARS = pairs(options.var);
+const BASELINE_VARS = pairs(options["baseline-var"]);
 const config = facilityConfig();
 const DAYS = 30;
 
@@ -154,11 +158,22 @@ async function runCourtside() {
 }
 
 async function runBaseline(replyBytes) {
-  const runtime = await startRuntime("bench/baseline/wrangler.toml", { vars: { REPLY_BYTES: JSON.stringify(replyBytes) }, migrations: false });
+  const runtime = await startRuntime("bench/baseline/wrangler.toml", { vars: { ...BASELINE_VARS, REPLY_BYTES: JSON.stringify(replyBytes) }, migrations: false });
   try {
-    // The same load, the same tokens' shape (the baseline reads none).
+    // The same load, tokens of the same length; the baseline checks none,
+    // but with READ_SESSION=1 reads the session each names (its last 22
+    // characters), stored here first.
     const clientMembers = Array.from({ length: CLIENTS }, (_, i) =>
-      Array.from({ length: MEMBERS_PER_CLIENT }, (_, j) => ({ memberId: `bench-${i * MEMBERS_PER_CLIENT + j}`, token: `v1.${"x".repeat(180)}` })));
+      Array.from({ length: MEMBERS_PER_CLIENT }, (_, j) => {
+        const memberId = `bench-${i * MEMBERS_PER_CLIENT + j}`;
+        return { memberId, token: `v1.${"x".repeat(157)}.${memberId.padStart(22, "0")}` };
+      }));
+    if (BASELINE_VARS.READ_SESSION === "1") {
+      const kv = await runtime.mf.getKVNamespace("SESSIONS");
+      for (const { memberId, token } of clientMembers.flat()) {
+        await kv.put(`session:${token.slice(-22)}`, JSON.stringify({ sub: memberId, role: "member" }), { expirationTtl: 86400 });
+      }
+    }
     const result = await runLoad({
       url: runtime.url, facilityId: FACILITY, slots: slots(), members: clientMembers,
       durationMs: DURATION_MS, warmupMs: WARMUP_MS, seed: SEED, zipfS: Number(options.zipf),
@@ -186,6 +201,7 @@ const report = {
   node: process.version,
   runtime: "Miniflare (workerd) started directly from wrangler's own miniflare, Worker options from wrangler.toml",
   vars: VARS,
+  baselineVars: BASELINE_VARS,
   options: { clients: CLIENTS, durationS: DURATION_MS / 1000, warmupS: WARMUP_MS / 1000, membersPerClient: MEMBERS_PER_CLIENT, zipf: Number(options.zipf), seed: SEED },
 };
 if (options.target !== "baseline") {
