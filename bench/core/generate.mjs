@@ -1,5 +1,6 @@
 // generate.mjs: writes each core workload (bench/core/workloads.mjs) to
-// build/bench/workloads/NAME.txt, the input of both core runners.
+// build/bench/workloads/NAME.txt, the input of the core runners (native,
+// wasm in Node, wasm in workerd).
 // Usage: node bench/core/generate.mjs [NAME ...]   (default: all)
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";

@@ -1,5 +1,5 @@
 // workloads.mjs: the core benchmarks' workloads, one definition for the
-// native and the wasm runner. Each workload is a file of commands, one a
+// native and the wasm runners. Each workload is a file of commands, one a
 // line, encoded by glue/core.js's encodeCommand exactly as the facility's
 // Durable Object encodes them (envelope with `now`, `newId`, the caller's
 // actor and the URL's params, the client's body spliced in as `args`).
@@ -274,10 +274,9 @@ function availability() {
     if (i % 3 !== 2) s.confirm(id, `m-${i}`);
   });
   s.directive("measure");
-  for (let i = 0; i < 2000; i++) s.availability(slot0Date());
+  for (let i = 0; i < 2000; i++) s.availability(SLOTS[0].date);
   return s;
 }
-const slot0Date = () => SLOTS[0].date;
 
 // The waitlist at its limit: every slot of the 30 days booked by staff,
 // then CS_WAITLIST_MAX (2,048) entries waiting (auto-book, any court,
