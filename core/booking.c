@@ -44,7 +44,7 @@ void booking_mark_no_show(cs_facility *f, cs_reservation *res, int64_t now_ms) {
 }
 
 void booking_advance(cs_facility *f, int64_t now_ms) {
-    for (uint32_t i = 0; i < CS_RESERVATIONS_MAX && cs_clock_has_room(f); i++) {
+    for (uint32_t i = 0; i < f->reservation_rows_end && cs_clock_has_room(f); i++) {
         cs_reservation *res = &f->reservations[i];
         if (res->in_use && res->status == CS_HELD && res->hold_expiry_ms <= now_ms) {
             transition(f, res, CS_EXPIRED, CS_ACTION_EXPIRE, CS_EVENT_SLOT_RELEASED, now_ms);
@@ -168,7 +168,7 @@ static cs_error check_slot(cs_request *r, const char *member_id, int court, int6
 /* Nobody hoards courts with holds: a member has at most max_holds at once. */
 static cs_error check_holds(cs_request *r, const char *member_id) {
     uint32_t holds = 0;
-    for (uint32_t i = 0; i < CS_RESERVATIONS_MAX; i++) {
+    for (uint32_t i = 0; i < r->f->reservation_rows_end; i++) {
         const cs_reservation *res = &r->f->reservations[i];
         holds += res->in_use && res->status == CS_HELD && res->offer_entry == 0 && strcmp(res->member_id, member_id) == 0;
     }

@@ -142,6 +142,8 @@ uint32_t reservation_usage(cs_facility *f, uint8_t court, int64_t start_ms, int6
                            const cs_reservation *except);
 /* Forgets reservations whose time is over and recent history past its TTL. */
 void reservation_forget_due(cs_facility *f, int64_t now_ms);
+/* Lowers reservation_rows_end past the free rows at the table's end. */
+void reservation_trim_rows(cs_facility *f);
 int64_t reservation_next_deadline(const cs_facility *f, int64_t deadline_ms);
 void reservation_write(const cs_facility *f, const cs_reservation *r, json_writer *w);
 const char *reservation_status_name(uint8_t status);

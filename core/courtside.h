@@ -352,10 +352,13 @@ typedef struct cs_facility {
     uint64_t seq;               /* bumped once per visible change */
     int64_t now_ms;             /* the latest `now` seen; time never goes back */
     uint32_t reservation_count; /* rows in use */
+    uint32_t reservation_rows_end; /* derived, not stored: every row in use is below it, so scans stop here */
     cs_reservation reservations[CS_RESERVATIONS_MAX];
     uint32_t idempotency_count;
+    uint32_t idempotency_rows_end; /* derived, as reservation_rows_end */
     cs_idempotency_key idempotency[CS_IDEMPOTENCY_KEYS_MAX];
     uint32_t member_count;
+    uint32_t member_rows_end;   /* derived, as reservation_rows_end */
     cs_member members[CS_MEMBERS_MAX];
     uint32_t block_count;
     cs_block blocks[CS_BLOCKS_MAX];

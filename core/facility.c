@@ -311,7 +311,7 @@ static cs_error read_config(cs_request *r, cs_config *c) {
 /* The most places live reservations use at once on the old court `court`. */
 static uint32_t peak_usage(cs_facility *f, uint8_t court) {
     uint32_t peak = 0;
-    for (uint32_t i = 0; i < CS_RESERVATIONS_MAX; i++) {
+    for (uint32_t i = 0; i < f->reservation_rows_end; i++) {
         const cs_reservation *res = &f->reservations[i];
         if (!res->in_use || res->court != court || !reservation_is_live(res)) continue;
         uint32_t used = reservation_usage(f, court, res->start_ms, res->end_ms, false, NULL);
@@ -343,7 +343,7 @@ static cs_error check_reservations_fit(cs_request *r, const cs_config *next) {
  * configuration; what refers to a removed court is forgotten (it is not
  * live: check_reservations_fit made sure). */
 static void remap_courts(cs_facility *f, const cs_config *next) {
-    for (uint32_t i = 0; i < CS_RESERVATIONS_MAX; i++) {
+    for (uint32_t i = 0; i < f->reservation_rows_end; i++) {
         cs_reservation *res = &f->reservations[i];
         if (!res->in_use) continue;
         int index = facility_court_index(next, f->config.courts[res->court].id);
@@ -355,7 +355,7 @@ static void remap_courts(cs_facility *f, const cs_config *next) {
             f->reservation_count--;
         }
     }
-    for (uint32_t i = 0; i < CS_IDEMPOTENCY_KEYS_MAX; i++) {
+    for (uint32_t i = 0; i < f->idempotency_rows_end; i++) {
         cs_idempotency_key *k = &f->idempotency[i];
         if (!k->in_use) continue;
         int index = facility_court_index(next, f->config.courts[k->court].id);

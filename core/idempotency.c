@@ -1,12 +1,13 @@
 /* idempotency.c: the answers to attempts that carried an idempotency key,
  * remembered per member for CS_IDEMPOTENCY_TTL_MS so a retried request gets
- * the first answer again and creates nothing. */
+ * the first answer again and creates nothing. Scans stop at
+ * idempotency_rows_end: every key in use is below it. */
 #include <string.h>
 
 #include "core.h"
 
 const cs_idempotency_key *idempotency_find(const cs_facility *f, const char *member_id, const char *key) {
-    for (uint32_t i = 0; i < CS_IDEMPOTENCY_KEYS_MAX; i++) {
+    for (uint32_t i = 0; i < f->idempotency_rows_end; i++) {
         const cs_idempotency_key *k = &f->idempotency[i];
         if (k->in_use && strcmp(k->key, key) == 0 && strcmp(k->member_id, member_id) == 0) return k;
     }
@@ -33,13 +34,14 @@ void idempotency_remember(cs_facility *f, const char *member_id, const char *key
         memcpy(k->member_id, member_id, strlen(member_id) + 1);
         memcpy(k->reservation_id, r->id, strlen(r->id) + 1);
         f->idempotency_count++;
+        if (i >= f->idempotency_rows_end) f->idempotency_rows_end = i + 1;
         return;
     }
     CS_ASSERT(false); /* callers check idempotency_has_room first */
 }
 
 void idempotency_forget_due(cs_facility *f, int64_t now_ms) {
-    for (uint32_t i = 0; i < CS_IDEMPOTENCY_KEYS_MAX; i++) {
+    for (uint32_t i = 0; i < f->idempotency_rows_end; i++) {
         cs_idempotency_key *k = &f->idempotency[i];
         if (k->in_use && k->created_ms + CS_IDEMPOTENCY_TTL_MS <= now_ms) {
             memset(k, 0, sizeof *k);
@@ -47,10 +49,11 @@ void idempotency_forget_due(cs_facility *f, int64_t now_ms) {
             f->changed = true;
         }
     }
+    while (f->idempotency_rows_end > 0 && !f->idempotency[f->idempotency_rows_end - 1].in_use) f->idempotency_rows_end--;
 }
 
 int64_t idempotency_next_deadline(const cs_facility *f, int64_t deadline_ms) {
-    for (uint32_t i = 0; i < CS_IDEMPOTENCY_KEYS_MAX; i++) {
+    for (uint32_t i = 0; i < f->idempotency_rows_end; i++) {
         const cs_idempotency_key *k = &f->idempotency[i];
         if (!k->in_use) continue;
         int64_t due = k->created_ms + CS_IDEMPOTENCY_TTL_MS;

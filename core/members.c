@@ -1,12 +1,13 @@
 /* members.c: what the facility knows of its members: a tier (which rules
  * apply, and priority on waitlists) set by staff, and their record (late
- * cancellations). A member without either has no row. */
+ * cancellations). A member without either has no row. Scans stop at
+ * member_rows_end: every member in use is below it. */
 #include <string.h>
 
 #include "core.h"
 
 const cs_member *member_find(const cs_facility *f, const char *member_id) {
-    for (uint32_t i = 0; i < CS_MEMBERS_MAX; i++) {
+    for (uint32_t i = 0; i < f->member_rows_end; i++) {
         if (f->members[i].in_use && strcmp(f->members[i].id, member_id) == 0) return &f->members[i];
     }
     return NULL;
@@ -22,6 +23,7 @@ cs_member *member_record(cs_facility *f, const char *member_id) {
         m->in_use = true;
         memcpy(m->id, member_id, strlen(member_id) + 1);
         f->member_count++;
+        if (i >= f->member_rows_end) f->member_rows_end = i + 1;
         return m;
     }
     return NULL;
@@ -33,7 +35,7 @@ bool member_has_room(const cs_facility *f, const char *member_id) {
 
 /* Moves tiers to the new configuration by name; a member whose tier is gone has none. */
 void member_remap_tiers(cs_facility *f, const cs_config *next) {
-    for (uint32_t i = 0; i < CS_MEMBERS_MAX; i++) {
+    for (uint32_t i = 0; i < f->member_rows_end; i++) {
         cs_member *m = &f->members[i];
         if (!m->in_use || m->tier == 0) continue;
         const char *name = f->config.tiers[m->tier - 1].name;

@@ -186,7 +186,7 @@ void reminders_stop(cs_facility *f, cs_reservation *res, bool cancel_notice) {
 /* No-shows first (they free places), then the reminders that are due. */
 void reminders_advance(cs_facility *f, int64_t now_ms) {
     const cs_reminder_rules *rules = &f->config.reminders;
-    for (uint32_t i = 0; i < CS_RESERVATIONS_MAX && advance_has_room(f); i++) {
+    for (uint32_t i = 0; i < f->reservation_rows_end && advance_has_room(f); i++) {
         cs_reservation *res = &f->reservations[i];
         if (!res->in_use || res->status != CS_CONFIRMED) continue;
         if (rules->no_show_grace_minutes != 0 && !res->checked_in &&
@@ -214,7 +214,7 @@ void reminders_advance(cs_facility *f, int64_t now_ms) {
 
 int64_t reminders_next_deadline(const cs_facility *f, int64_t deadline_ms) {
     const cs_reminder_rules *rules = &f->config.reminders;
-    for (uint32_t i = 0; i < CS_RESERVATIONS_MAX; i++) {
+    for (uint32_t i = 0; i < f->reservation_rows_end; i++) {
         const cs_reservation *res = &f->reservations[i];
         if (!res->in_use || res->status != CS_CONFIRMED) continue;
         int64_t due = res->reminder_due_ms != 0 ? res->reminder_due_ms : -1;

@@ -1,7 +1,9 @@
 /* reservation.c: the table of reservations in memory: lookup, allocation,
  * how many places are in use over an interval, forgetting what has ended,
  * and the reservation's JSON form. Rows are scanned in index order, so every
- * result is independent of anything but the command history. */
+ * result is independent of anything but the command history. Scans stop at
+ * reservation_rows_end: rows are taken lowest first, so the rows in use
+ * stay packed near the start of a table that is mostly empty. */
 #include <string.h>
 
 #include "core.h"
@@ -20,7 +22,7 @@ const char *reservation_status_name(uint8_t status) { return status_names[status
 bool reservation_is_live(const cs_reservation *r) { return r->status == CS_HELD || r->status == CS_CONFIRMED; }
 
 cs_reservation *reservation_find(cs_facility *f, const char *id) {
-    for (uint32_t i = 0; i < CS_RESERVATIONS_MAX; i++) {
+    for (uint32_t i = 0; i < f->reservation_rows_end; i++) {
         if (f->reservations[i].in_use && strcmp(f->reservations[i].id, id) == 0) return &f->reservations[i];
     }
     return NULL;
@@ -41,13 +43,15 @@ static int64_t forget_at(const cs_reservation *r) {
 
 cs_reservation *reservation_allocate(cs_facility *f) {
     cs_reservation *oldest_ended = NULL;
-    for (uint32_t i = 0; i < CS_RESERVATIONS_MAX; i++) {
+    for (uint32_t i = 0; i < f->reservation_rows_end; i++) {
         cs_reservation *r = &f->reservations[i];
         if (!r->in_use) return r;
         if (!reservation_is_live(r) && (oldest_ended == NULL || r->updated_ms < oldest_ended->updated_ms)) {
             oldest_ended = r;
         }
     }
+    /* Every row from reservation_rows_end on is free: the first free row. */
+    if (f->reservation_rows_end < CS_RESERVATIONS_MAX) return &f->reservations[f->reservation_rows_end++];
     if (oldest_ended == NULL) return NULL;
     forget(f, oldest_ended);
     return oldest_ended;
@@ -57,7 +61,7 @@ uint32_t reservation_overlapping(const cs_facility *f, uint8_t court, int64_t st
                                  const cs_reservation *except, uint32_t rows[CS_RESERVATIONS_MAX]) {
     int64_t buffer_ms = buffer_of(f);
     uint32_t count = 0;
-    for (uint32_t i = 0; i < CS_RESERVATIONS_MAX; i++) {
+    for (uint32_t i = 0; i < f->reservation_rows_end; i++) {
         const cs_reservation *r = &f->reservations[i];
         if (!r->in_use || r == except || r->court != court || !reservation_is_live(r)) continue;
         if (r->start_ms - buffer_ms < end_ms && start_ms < r->end_ms + buffer_ms) rows[count++] = i;
@@ -100,7 +104,7 @@ uint32_t reservation_usage(cs_facility *f, uint8_t court, int64_t start_ms, int6
 }
 
 void reservation_forget_due(cs_facility *f, int64_t now_ms) {
-    for (uint32_t i = 0; i < CS_RESERVATIONS_MAX; i++) {
+    for (uint32_t i = 0; i < f->reservation_rows_end; i++) {
         cs_reservation *r = &f->reservations[i];
         /* Not one changed by this command: its row is still needed for the output. */
         if (r->in_use && r->status != CS_HELD && forget_at(r) <= now_ms && r->updated_ms < now_ms) {
@@ -108,10 +112,15 @@ void reservation_forget_due(cs_facility *f, int64_t now_ms) {
             f->changed = true;
         }
     }
+    reservation_trim_rows(f);
+}
+
+void reservation_trim_rows(cs_facility *f) {
+    while (f->reservation_rows_end > 0 && !f->reservations[f->reservation_rows_end - 1].in_use) f->reservation_rows_end--;
 }
 
 int64_t reservation_next_deadline(const cs_facility *f, int64_t deadline_ms) {
-    for (uint32_t i = 0; i < CS_RESERVATIONS_MAX; i++) {
+    for (uint32_t i = 0; i < f->reservation_rows_end; i++) {
         const cs_reservation *r = &f->reservations[i];
         if (!r->in_use) continue;
         int64_t due = r->status == CS_HELD ? r->hold_expiry_ms : forget_at(r);

@@ -345,6 +345,7 @@ static void get_reservations(snap_reader *r, cs_facility *f) {
         if (!r->ok) return;
         cs_reservation *res = &f->reservations[row];
         res->in_use = true;
+        if (row >= f->reservation_rows_end) f->reservation_rows_end = row + 1;
         res->status = get_u8(r);
         res->court = get_u8(r);
         res->party_size = get_u16(r);
@@ -376,6 +377,7 @@ static void get_keys(snap_reader *r, cs_facility *f) {
         if (!r->ok) return;
         cs_idempotency_key *k = &f->idempotency[row];
         k->in_use = true;
+        if (row >= f->idempotency_rows_end) f->idempotency_rows_end = row + 1;
         k->court = get_u8(r);
         k->created_ms = get_i64(r);
         k->start_ms = get_i64(r);
@@ -397,6 +399,7 @@ static void get_members(snap_reader *r, cs_facility *f) {
         if (!r->ok) return;
         cs_member *m = &f->members[row];
         m->in_use = true;
+        if (row >= f->member_rows_end) f->member_rows_end = row + 1;
         m->tier = get_u8(r);
         m->late_cancellations = get_u32(r);
         m->no_shows = get_u32(r);

@@ -1,0 +1,117 @@
+// bench_wasm.mjs: the wasm core benchmark, in Node. Runs one workload file
+// (bench/core/generate.mjs) through the wasi module the Worker runs, loaded
+// by glue/core.js as the facility's Durable Object loads it, the same way
+// bench_core.c runs it natively: only the #measure commands are timed,
+// several runs, the median reported. Each timed command is Core.run (the
+// bytes copied in, cs_run, the output decoded to text); the host's JSON.parse
+// of the output (Core.runJson) is timed in a second figure, from one run.
+// Last, the final state's snapshot is restored into a fresh Core 5 times
+// (the median reported: a facility's recovery, without storage).
+//
+// Usage: node bench/core/bench_wasm.mjs WORKLOAD_FILE [RUNS]   (default 5)
+// Prints one JSON object, the shape bench_core prints.
+import { readFileSync } from "node:fs";
+import { Core } from "../../glue/core.js";
+
+const ROOT = new URL("../..", import.meta.url).pathname;
+const encoder = new TextEncoder();
+
+export function loadModule() {
+  return new WebAssembly.Module(readFileSync(`${ROOT}build/wasi/courtside-wasi.wasm`));
+}
+
+// The workload's lines: directives as strings, commands as bytes.
+export function readWorkload(path) {
+  return readFileSync(path, "utf8")
+    .split("\n")
+    .filter((line) => line.length > 0)
+    .map((line) => (line.startsWith("#") ? line : encoder.encode(line)));
+}
+
+// One run: {ns, timed, statuses, reminders, core}. `parse`: time runJson
+// instead of run. `tally`: read each timed output afterwards (untimed).
+function run(module, lines, { parse = false, tally = false } = {}) {
+  let core = new Core(module);
+  let measuring = false;
+  let started = 0n;
+  let ns = 0n;
+  let timed = 0;
+  const statuses = {};
+  let reminders = 0;
+  for (const line of lines) {
+    if (typeof line === "string") {
+      if (measuring) ns += process.hrtime.bigint() - started;
+      measuring = line === "#measure";
+      if (line === "#reset") core = new Core(module);
+      if (measuring) started = process.hrtime.bigint();
+      continue;
+    }
+    if (!measuring) {
+      core.run(line);
+      continue;
+    }
+    timed++;
+    if (!tally) {
+      if (parse) core.runJson(line);
+      else core.run(line);
+      continue;
+    }
+    const text = core.run(line);
+    const status = JSON.parse(`${text.slice(0, text.indexOf(","))}}`).status;
+    statuses[status] = (statuses[status] ?? 0) + 1;
+    reminders += text.split('"kind":"reminder"').length - 1;
+  }
+  if (measuring) ns += process.hrtime.bigint() - started;
+  return { ns: Number(ns), timed, statuses, reminders, core };
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+export function benchWasm(path, runs = 5) {
+  const module = loadModule();
+  const lines = readWorkload(path);
+  const tally = run(module, lines, { tally: true });
+  const perCommand = [];
+  const parsedPerCommand = [];
+  for (let i = 0; i < runs; i++) {
+    const r = run(module, lines);
+    perCommand.push(r.ns / r.timed);
+  }
+  const parsed = run(module, lines, { parse: true }); // one run: a figure for the host's view
+  parsedPerCommand.push(parsed.ns / parsed.timed);
+  const ns = median(perCommand);
+  const snapshot = tally.core.snapshot();
+  const restores = [];
+  for (let i = 0; snapshot !== null && i < 5; i++) {
+    const fresh = new Core(module);
+    const started = process.hrtime.bigint();
+    if (!fresh.restore(snapshot)) throw new Error("the snapshot did not restore");
+    restores.push(Number(process.hrtime.bigint() - started));
+  }
+  return {
+    runtime: "wasm-node",
+    runs,
+    timedCommands: tally.timed,
+    nsPerCommand: Math.round(ns * 10) / 10,
+    commandsPerSecond: Math.round(1e9 / ns),
+    runsNsPerCommand: perCommand.map((value) => Math.round(value * 10) / 10),
+    nsPerCommandWithParse: Math.round(median(parsedPerCommand) * 10) / 10,
+    statuses: tally.statuses,
+    reminders: tally.reminders,
+    snapshotBytes: snapshot === null ? null : snapshot.length,
+    restoreNs: restores.length === 0 ? null : Math.round(median(restores)),
+  };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const [path, runs = "5"] = process.argv.slice(2);
+  if (path === undefined) {
+    console.error("usage: node bench/core/bench_wasm.mjs WORKLOAD_FILE [RUNS]");
+    process.exit(2);
+  }
+  console.log(JSON.stringify(benchWasm(path, Number(runs))));
+}

@@ -1,0 +1,151 @@
+// load.mjs: the HTTP load generator of the end-to-end benchmark. `clients`
+// concurrent clients share one keep-alive agent; each loops for
+// `durationMs`: hold a slot chosen with a Zipf skew (evenings of the nearest
+// days hottest) by POST /api/realtime/attempt, confirm it when the hold was
+// granted, then with probability 0.3 cancel one of its own bookings
+// (DELETE /api/reservations/{id}). Each client acts for its own members in
+// turn, so no member passes the facility's request limit. The first
+// `warmupMs` are run but not recorded. Returns per-endpoint latencies and
+// statuses, the reply sizes, a per-second timeline (requests completed,
+// slowest), and what each client believes it has booked.
+import { Agent, request } from "node:http";
+import { performance } from "node:perf_hooks";
+import { generator, zipf } from "../core/workloads.mjs";
+
+// One HTTP request; resolves to {status, text, ms} (status 0: the request failed).
+export function send(agent, base, method, path, { body, token } = {}) {
+  const url = new URL(path, base);
+  const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+  const headers = {};
+  if (token !== undefined) headers.Authorization = `Bearer ${token}`;
+  if (payload !== undefined) {
+    headers["Content-Type"] = "application/json";
+    headers["Content-Length"] = payload.length;
+  }
+  const started = performance.now();
+  return new Promise((resolve) => {
+    const req = request({ host: url.hostname, port: url.port, path: url.pathname + url.search, method, headers, agent }, (res) => {
+      const chunks = [];
+      res.on("data", (chunk) => chunks.push(chunk));
+      res.on("end", () => resolve({ status: res.statusCode, text: Buffer.concat(chunks).toString("utf8"), ms: performance.now() - started }));
+      res.on("error", (error) => resolve({ status: 0, text: error.message, ms: performance.now() - started }));
+    });
+    req.on("error", (error) => resolve({ status: 0, text: error.message, ms: performance.now() - started }));
+    req.end(payload);
+  });
+}
+
+// A permutation of slot indices, hottest first: evenings (17:00-21:00
+// local) of the nearest days lead; the rest by day, shuffled within it.
+export function hotOrder(slots, random) {
+  const scores = slots.map((slot) => (slot.evening ? 0 : 100) + slot.day + random());
+  return slots.map((_, i) => i).sort((a, b) => scores[a] - scores[b]);
+}
+
+// percentile of a sorted array (nearest rank).
+function percentile(sorted, p) {
+  if (sorted.length === 0) return null;
+  return Math.round(sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] * 100) / 100;
+}
+
+export function summarise(latencies) {
+  const sorted = Float64Array.from(latencies).sort();
+  return { count: sorted.length, p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), max: percentile(sorted, 100) };
+}
+
+const EXPECTED = { attempt: new Set([200, 409]), confirm: new Set([200]), cancel: new Set([200]) };
+
+// Drives the load. `members[i]`: client i's members, [{memberId, token}].
+// `slots`: [{courtId, startTime, endTime, day, evening}].
+export async function runLoad({ url, facilityId, slots, members, durationMs, warmupMs, seed, zipfS = 1.0 }) {
+  const clients = members.length;
+  const agent = new Agent({ keepAlive: true, maxSockets: clients });
+  const order = hotOrder(slots, generator(seed));
+  const stats = {};
+  for (const op of ["attempt", "confirm", "cancel"]) stats[op] = { latencies: [], statuses: {}, bytes: 0, ok: 0, errors: [] };
+  const timeline = []; // per second of the recorded run: [requests completed, slowest ms]
+  const everConfirmed = new Map(); // reservation id → {memberId, token, slot}
+  const mine = Array.from({ length: clients }, () => []);
+  const started = performance.now();
+  const recordFrom = started + warmupMs;
+  const deadline = recordFrom + durationMs;
+
+  const call = async (op, method, path, options) => {
+    const reply = await send(agent, url, method, path, options);
+    const now = performance.now();
+    if (now >= recordFrom) {
+      const second = Math.floor((now - recordFrom) / 1000);
+      timeline[second] ??= [0, 0];
+      timeline[second][0]++;
+      timeline[second][1] = Math.max(timeline[second][1], Math.round(reply.ms));
+      const s = stats[op];
+      s.latencies.push(reply.ms);
+      s.statuses[reply.status] = (s.statuses[reply.status] ?? 0) + 1;
+      if (reply.status === 200) {
+        s.ok++;
+        s.bytes += Buffer.byteLength(reply.text);
+      }
+      if (!EXPECTED[op].has(reply.status) && s.errors.length < 10) s.errors.push(`${reply.status} ${reply.text.slice(0, 200)}`);
+    }
+    return reply;
+  };
+
+  const loop = async (i) => {
+    const random = generator(seed + 1 + i);
+    const pick = zipf(slots.length, zipfS, random);
+    let turn = 0;
+    while (performance.now() < deadline) {
+      const member = members[i][turn++ % members[i].length];
+      const slot = slots[order[pick()]];
+      const attempt = await call("attempt", "POST", "/api/realtime/attempt", {
+        token: member.token,
+        body: { facilityId, courtId: slot.courtId, startTime: slot.startTime, endTime: slot.endTime, memberId: member.memberId },
+      });
+      if (attempt.status === 200) {
+        const { reservationId } = JSON.parse(attempt.text);
+        const confirm = await call("confirm", "POST", "/api/realtime/confirm", { token: member.token, body: { facilityId, reservationId } });
+        if (confirm.status === 200) {
+          mine[i].push(reservationId);
+          everConfirmed.set(reservationId, { ...member, slot });
+        }
+      }
+      if (mine[i].length > 0 && random() < 0.3) {
+        const index = Math.floor(random() * mine[i].length);
+        const id = mine[i][index];
+        const cancel = await call("cancel", "DELETE", `/api/reservations/${id}`, { token: everConfirmed.get(id).token });
+        if (cancel.status === 200) mine[i].splice(index, 1);
+      }
+    }
+  };
+  await Promise.all(members.map((_, i) => loop(i)));
+  const seconds = (performance.now() - recordFrom) / 1000;
+  agent.destroy();
+
+  const endpoints = {};
+  for (const [op, s] of Object.entries(stats)) {
+    const unexpected = Object.entries(s.statuses).filter(([status]) => !EXPECTED[op].has(Number(status)));
+    endpoints[op] = {
+      perSecond: Math.round((s.latencies.length / seconds) * 10) / 10,
+      okPerSecond: Math.round((s.ok / seconds) * 10) / 10,
+      latencyMs: summarise(s.latencies),
+      statuses: s.statuses,
+      errors: unexpected.reduce((sum, [, n]) => sum + n, 0),
+      errorSamples: s.errors,
+      replyBytes: s.ok === 0 ? 0 : Math.round(s.bytes / s.ok),
+    };
+  }
+  const requests = Object.values(stats).reduce((sum, s) => sum + s.latencies.length, 0);
+  const all = summarise(Object.values(stats).flatMap((s) => s.latencies));
+  return {
+    seconds: Math.round(seconds * 100) / 100,
+    clients,
+    requestsPerSecond: Math.round((requests / seconds) * 10) / 10,
+    attemptsPerSecond: endpoints.attempt.perSecond,
+    confirmsPerSecond: endpoints.confirm.okPerSecond,
+    latencyMs: all,
+    endpoints,
+    timeline: Array.from(timeline, (entry) => entry ?? [0, 0]),
+    believed: new Set(mine.flat()),
+    everConfirmed,
+  };
+}

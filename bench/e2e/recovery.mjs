@@ -1,0 +1,150 @@
+// recovery.mjs: how long a facility takes to come back. Serves Courtside's
+// Worker on the local runtime (runtime.mjs), books `--reservations` live
+// bookings (10,000 by default) through staff sessions, snapshots the
+// facility (POST /api/facilities/bench/snapshot), stops the runtime and
+// starts a new one on the same state, then times the first request (the
+// object is constructed: its snapshot read from SQLite, a fresh wasm
+// instance, the restore, the log replayed) against the next ones (warm).
+// Then the same with a log tail of `--tail` commands after the snapshot.
+// The state hash before and after each restart must match. Writes
+// build/bench/recovery.json.
+//
+// Usage: node bench/e2e/recovery.mjs [--reservations 10000] [--tail 500] [--restarts 3]
+import { mkdirSync, writeFileSync } from "node:fs";
+import { Agent } from "node:http";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { localDate, localInstant } from "../../scripts/local-time.mjs";
+import { facilityConfig } from "../core/workloads.mjs";
+import { send } from "./load.mjs";
+import { ADMIN_TOKEN, ROOT, startRuntime } from "./runtime.mjs";
+
+const { values: options } = parseArgs({
+  options: {
+    reservations: { type: "string", default: "10000" },
+    tail: { type: "string", default: "500" },
+    restarts: { type: "string", default: "3" },
+  },
+});
+const FACILITY = "bench";
+const CAPACITY = 3;
+const config = facilityConfig({
+  courts: facilityConfig().courts.map((court) => ({ ...court, capacity: CAPACITY })),
+});
+
+async function json(agent, url, method, path, requestOptions) {
+  const reply = await send(agent, url, method, path, requestOptions);
+  return { status: reply.status, body: reply.text === "" ? null : JSON.parse(reply.text), ms: reply.ms };
+}
+
+// Places to book: 30 days x 16 hours x 8 courts x 3 places.
+function places() {
+  const list = [];
+  for (let day = 1; day <= 30; day++) {
+    const date = localDate(config.timeZone, day);
+    for (let hour = 6; hour < 22; hour++) {
+      const startTime = localInstant(date, `${String(hour).padStart(2, "0")}:00`, config.timeZone);
+      const endTime = new Date(Date.parse(startTime) + 3_600_000).toISOString().replace(".000Z", "Z");
+      for (const { courtId } of config.courts) for (let place = 0; place < CAPACITY; place++) list.push({ courtId, startTime, endTime });
+    }
+  }
+  return list;
+}
+
+// Books `slots` with staff sessions (many, so none passes the request limit), 32 at a time.
+async function book(agent, url, staff, slots, offset) {
+  for (let i = 0; i < slots.length; i += 32) {
+    await Promise.all(slots.slice(i, i + 32).map(async (slot, j) => {
+      const n = offset + i + j;
+      const member = staff[n % staff.length];
+      const reply = await json(agent, url, "POST", "/api/reservations", {
+        token: member.token, body: { facilityId: FACILITY, ...slot, memberId: `r-${n}` },
+      });
+      if (reply.status !== 201) throw new Error(`book: ${reply.status} ${JSON.stringify(reply.body)}`);
+    }));
+  }
+}
+
+async function stateOf(agent, url, token) {
+  const reply = await json(agent, url, "GET", `/api/facilities/${FACILITY}/state`, { token });
+  if (reply.status !== 200) throw new Error(`state: ${reply.status} ${JSON.stringify(reply.body)}`);
+  return reply.body;
+}
+
+// Restarts on the same state `restarts` times; each time the first
+// request's latency and the median of the next five.
+async function restarts(runtime, staffToken, expected) {
+  const results = [];
+  const date = localDate(config.timeZone, 1);
+  for (let i = 0; i < Number(options.restarts); i++) {
+    await runtime.stop({ keep: true });
+    runtime = await startRuntime("wrangler.toml", { persist: runtime.persist, migrations: false });
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const path = `/api/realtime/availability?facilityId=${FACILITY}&date=${date}`;
+    const first = await json(agent, runtime.url, "GET", path);
+    const warm = [];
+    for (let j = 0; j < 5; j++) warm.push((await json(agent, runtime.url, "GET", path)).ms);
+    warm.sort((a, b) => a - b);
+    const state = await stateOf(agent, runtime.url, staffToken);
+    agent.destroy();
+    if (first.status !== 200) throw new Error(`availability after a restart: ${first.status}`);
+    if (state.stateHash !== expected.stateHash) throw new Error(`state hash ${state.stateHash} after a restart, ${expected.stateHash} before`);
+    results.push({ firstMs: Math.round(first.ms * 10) / 10, warmMs: Math.round(warm[2] * 10) / 10 });
+  }
+  const sorted = [...results].sort((a, b) => a.firstMs - b.firstMs);
+  const median = sorted[sorted.length >> 1];
+  return { runtime, result: { restarts: results, medianFirstMs: median.firstMs, medianRecoveryMs: Math.round((median.firstMs - median.warmMs) * 10) / 10 } };
+}
+
+let runtime = await startRuntime("wrangler.toml");
+const agent = new Agent({ keepAlive: true, maxSockets: 32 });
+try {
+  const configured = await json(agent, runtime.url, "PUT", `/api/facilities/${FACILITY}`, { token: ADMIN_TOKEN, body: config });
+  if (configured.status !== 200) throw new Error(`configure: ${configured.status} ${JSON.stringify(configured.body)}`);
+  const staff = [];
+  for (let i = 0; i < 400; i += 32) {
+    staff.push(...(await Promise.all(Array.from({ length: Math.min(32, 400 - i) }, async (_, j) => {
+      const memberId = `desk-${i + j}`;
+      const minted = await json(agent, runtime.url, "POST", "/api/dev/token", { body: { memberId, role: "staff", facilities: [FACILITY] } });
+      return { memberId, token: minted.body.token };
+    }))));
+  }
+  const all = places();
+  const count = Number(options.reservations);
+  const tail = Number(options.tail);
+  if (count + tail > all.length) throw new Error(`at most ${all.length} places`);
+  const booking = performance.now();
+  await book(agent, runtime.url, staff, all.slice(0, count), 0);
+  const bookedS = (performance.now() - booking) / 1000;
+  const snapshot = await json(agent, runtime.url, "POST", `/api/facilities/${FACILITY}/snapshot`, { token: staff[0].token });
+  if (snapshot.status !== 200) throw new Error(`snapshot: ${snapshot.status} ${JSON.stringify(snapshot.body)}`);
+  await new Promise((resolve) => setTimeout(resolve, 5000)); // the outbox drains to D1 meanwhile
+  const report = {
+    date: new Date().toISOString(),
+    reservations: count,
+    bookingSeconds: Math.round(bookedS * 10) / 10,
+    snapshotBytes: snapshot.body.bytes,
+  };
+  let expected = await stateOf(agent, runtime.url, staff[0].token);
+  let restarted = await restarts(runtime, staff[0].token, expected);
+  runtime = restarted.runtime;
+  report.fromSnapshot = restarted.result;
+
+  const agent2 = new Agent({ keepAlive: true, maxSockets: 32 });
+  await book(agent2, runtime.url, staff, all.slice(count, count + tail), count);
+  await new Promise((resolve) => setTimeout(resolve, 5000));
+  expected = await stateOf(agent2, runtime.url, staff[0].token);
+  agent2.destroy();
+  report.tail = tail;
+  report.logLength = expected.logLength;
+  restarted = await restarts(runtime, staff[0].token, expected);
+  runtime = restarted.runtime;
+  report.fromSnapshotAndTail = restarted.result;
+
+  mkdirSync(join(ROOT, "build/bench"), { recursive: true });
+  writeFileSync(join(ROOT, "build/bench/recovery.json"), `${JSON.stringify(report, null, 2)}\n`);
+  console.log(`recovery: ${JSON.stringify(report)}`);
+} finally {
+  agent.destroy();
+  await runtime.stop();
+}

@@ -1,0 +1,232 @@
+// run.mjs: the end-to-end benchmark. Serves Courtside's Worker (wrangler.toml,
+// the configuration `npm start` serves) on the local runtime, configures
+// facility `bench` (8 single courts, hourly slots 06:00-22:00, bookable over
+// the next 30 days), mints a session for each member, drives the load
+// (load.mjs), then audits: no court-slot over capacity, and the bookings the
+// clients believe they hold are exactly the facility's confirmed ones. Then
+// serves the baseline (bench/baseline/) alone and drives the same load
+// against it, its replies as long as Courtside's. Writes
+// build/bench/e2e.json and prints a summary.
+//
+// Usage: node bench/e2e/run.mjs [--clients 64] [--duration 30] [--warmup 5]
+//        [--members 32] [--zipf 1.0] [--seed N] [--target both|courtside|baseline]
+//        [--var NAME=VALUE ...] (Courtside's variables, e.g. SNAPSHOT_EVERY, to
+//        find where time goes) [--baseline-var NAME=VALUE ...] (the baseline's:
+//        READ_SESSION=1)
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { Agent } from "node:http";
+import { localDate, localInstant } from "../../scripts/local-time.mjs";
+import { facilityConfig } from "../core/workloads.mjs";
+import { runLoad, send } from "./load.mjs";
+import { ADMIN_TOKEN, ROOT, startRuntime } from "./runtime.mjs";
+
+const { values: options } = parseArgs({
+  options: {
+    clients: { type: "string", default: "64" },
+    duration: { type: "string", default: "30" },
+    warmup: { type: "string", default: "5" },
+    members: { type: "string", default: "32" },
+    zipf: { type: "string", default: "1.0" },
+    seed: { type: "string", default: "20261130" },
+    target: { type: "string", default: "both" },
+    var: { type: "string", multiple: true, default: [] },
+    "baseline-var": { type: "string", multiple: true, default: [] },
+  },
+});
+const CLIENTS = Number(options.clients);
+const DURATION_MS = Number(options.duration) * 1000;
+const WARMUP_MS = Number(options.warmup) * 1000;
+const MEMBERS_PER_CLIENT = Number(options.members);
+const SEED = Number(options.seed);
+const FACILITY = "bench";
+const pairs = (list) => Object.fromEntries(list.map((pair) => [pair.slice(0, pair.indexOf("=")), pair.slice(pair.indexOf("=") + 1)]));
+const VARS = pairs(options.var);
+const BASELINE_VARS = pairs(options["baseline-var"]);
+const config = facilityConfig();
+const DAYS = 30;
+
+// The bookable slots: days 1-30 ahead in the facility's zone, every court, every hour.
+function slots() {
+  const list = [];
+  for (let day = 1; day <= DAYS; day++) {
+    const date = localDate(config.timeZone, day);
+    for (let hour = 6; hour < 22; hour++) {
+      const startTime = localInstant(date, `${String(hour).padStart(2, "0")}:00`, config.timeZone);
+      const endTime = new Date(Date.parse(startTime) + 3_600_000).toISOString().replace(".000Z", "Z");
+      for (const { courtId } of config.courts) list.push({ courtId, startTime, endTime, date, day, evening: hour >= 17 && hour < 21 });
+    }
+  }
+  return list;
+}
+
+// {status, body} with the body parsed.
+async function json(agent, url, method, path, options) {
+  const reply = await send(agent, url, method, path, options);
+  return { status: reply.status, body: reply.text === "" ? null : JSON.parse(reply.text) };
+}
+
+// Runs `work` over `items`, `width` at a time.
+async function inBatches(items, width, work) {
+  const results = [];
+  for (let i = 0; i < items.length; i += width) results.push(...(await Promise.all(items.slice(i, i + width).map(work))));
+  return results;
+}
+
+async function members(agent, url) {
+  const ids = Array.from({ length: CLIENTS * MEMBERS_PER_CLIENT }, (_, i) => `bench-${i}`);
+  const tokens = await inBatches(ids, 32, async (memberId) => {
+    const minted = await json(agent, url, "POST", "/api/dev/token", { body: { memberId, role: "member" } });
+    if (minted.status !== 201) throw new Error(`minting a token: ${minted.status} ${JSON.stringify(minted.body)}`);
+    return { memberId, token: minted.body.token };
+  });
+  return Array.from({ length: CLIENTS }, (_, i) => tokens.slice(i * MEMBERS_PER_CLIENT, (i + 1) * MEMBERS_PER_CLIENT));
+}
+
+// The audit: every booking ever confirmed is confirmed in the facility
+// exactly when its client still believes it holds it; no slot holds more
+// confirmed bookings than its court's capacity; and each day's availability
+// shows a slot reserved exactly when a client believes it booked it.
+async function audit(agent, url, result, slotList) {
+  const problems = [];
+  const confirmedPerSlot = new Map();
+  await inBatches([...result.everConfirmed], 16, async ([id, owner]) => {
+    let reply;
+    for (let attempt = 0; attempt < 5; attempt++) {
+      reply = await json(agent, url, "GET", `/api/reservations/${id}`, { token: owner.token });
+      if (reply.status !== 429) break;
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+    }
+    if (reply.status !== 200) {
+      problems.push(`${id}: GET ${reply.status}`);
+      return;
+    }
+    const { status } = reply.body.reservation;
+    if ((status === "confirmed") !== result.believed.has(id)) problems.push(`${id}: ${status}, believed ${result.believed.has(id)}`);
+    if (status === "confirmed") {
+      const key = `${owner.slot.courtId} ${owner.slot.startTime}`;
+      confirmedPerSlot.set(key, (confirmedPerSlot.get(key) ?? 0) + 1);
+    }
+  });
+  const capacity = Object.fromEntries(config.courts.map((court) => [court.courtId, court.capacity ?? 1]));
+  for (const [key, count] of confirmedPerSlot) if (count > capacity[key.split(" ")[0]]) problems.push(`${key}: ${count} confirmed`);
+  const believedSlots = new Set([...result.believed].map((id) => {
+    const { slot } = result.everConfirmed.get(id);
+    return `${slot.courtId} ${slot.startTime}`;
+  }));
+  let reservedSlots = 0;
+  for (const date of [...new Set(slotList.map((slot) => slot.date))]) {
+    const day = await json(agent, url, "GET", `/api/realtime/availability?facilityId=${FACILITY}&date=${date}`);
+    for (const court of day.body.courts) {
+      for (const slot of court.slots) {
+        const key = `${court.courtId} ${slot.startTime}`;
+        if (slot.remaining < 0) problems.push(`${key}: remaining ${slot.remaining}`);
+        if (slot.status === "reserved") reservedSlots++;
+        if ((slot.status === "reserved") !== believedSlots.has(key)) problems.push(`${key}: ${slot.status}, believed ${believedSlots.has(key)}`);
+      }
+    }
+  }
+  return {
+    everConfirmed: result.everConfirmed.size,
+    believedConfirmed: result.believed.size,
+    reservedSlots,
+    problems: problems.length,
+    problemSamples: problems.slice(0, 10),
+    passed: problems.length === 0,
+  };
+}
+
+async function runCourtside() {
+  const runtime = await startRuntime("wrangler.toml", { vars: VARS });
+  const agent = new Agent({ keepAlive: true, maxSockets: 32 });
+  try {
+    const configured = await json(agent, runtime.url, "PUT", `/api/facilities/${FACILITY}`, { token: ADMIN_TOKEN, body: config });
+    if (configured.status !== 200) throw new Error(`configure: ${configured.status} ${JSON.stringify(configured.body)}`);
+    const slotList = slots();
+    const clientMembers = await members(agent, runtime.url);
+    const result = await runLoad({
+      url: runtime.url, facilityId: FACILITY, slots: slotList, members: clientMembers,
+      durationMs: DURATION_MS, warmupMs: WARMUP_MS, seed: SEED, zipfS: Number(options.zipf),
+    });
+    const auditResult = await audit(agent, runtime.url, result, slotList);
+    return { ...strip(result), audit: auditResult };
+  } finally {
+    agent.destroy();
+    await runtime.stop();
+  }
+}
+
+async function runBaseline(replyBytes) {
+  const runtime = await startRuntime("bench/baseline/wrangler.toml", { vars: { ...BASELINE_VARS, REPLY_BYTES: JSON.stringify(replyBytes) }, migrations: false });
+  try {
+    // The same load, tokens of the same length; the baseline checks none,
+    // but with READ_SESSION=1 reads the session each names (its last 22
+    // characters), stored here first.
+    const clientMembers = Array.from({ length: CLIENTS }, (_, i) =>
+      Array.from({ length: MEMBERS_PER_CLIENT }, (_, j) => {
+        const memberId = `bench-${i * MEMBERS_PER_CLIENT + j}`;
+        return { memberId, token: `v1.${"x".repeat(157)}.${memberId.padStart(22, "0")}` };
+      }));
+    if (BASELINE_VARS.READ_SESSION === "1") {
+      const kv = await runtime.mf.getKVNamespace("SESSIONS");
+      for (const { memberId, token } of clientMembers.flat()) {
+        await kv.put(`session:${token.slice(-22)}`, JSON.stringify({ sub: memberId, role: "member" }), { expirationTtl: 86400 });
+      }
+    }
+    const result = await runLoad({
+      url: runtime.url, facilityId: FACILITY, slots: slots(), members: clientMembers,
+      durationMs: DURATION_MS, warmupMs: WARMUP_MS, seed: SEED, zipfS: Number(options.zipf),
+    });
+    return strip(result);
+  } finally {
+    await runtime.stop();
+  }
+}
+
+function strip({ believed, everConfirmed, ...rest }) {
+  return rest;
+}
+
+function line(name, r) {
+  const e = r.endpoints;
+  const lat = (op) => `${op} p50/p95/p99 ${e[op].latencyMs.p50}/${e[op].latencyMs.p95}/${e[op].latencyMs.p99} ms`;
+  return `${name}: ${r.requestsPerSecond} req/s, attempts ${r.attemptsPerSecond}/s, confirms ${r.confirmsPerSecond}/s; ` +
+    `${lat("attempt")}; ${lat("confirm")}; ${lat("cancel")}; all p99 ${r.latencyMs.p99} ms; ` +
+    `errors ${e.attempt.errors + e.confirm.errors + e.cancel.errors}`;
+}
+
+const report = {
+  date: new Date().toISOString(),
+  node: process.version,
+  runtime: "Miniflare (workerd) started directly from wrangler's own miniflare, Worker options from wrangler.toml",
+  vars: VARS,
+  baselineVars: BASELINE_VARS,
+  options: { clients: CLIENTS, durationS: DURATION_MS / 1000, warmupS: WARMUP_MS / 1000, membersPerClient: MEMBERS_PER_CLIENT, zipf: Number(options.zipf), seed: SEED },
+};
+if (options.target !== "baseline") {
+  report.courtside = await runCourtside();
+  console.log(line("courtside", report.courtside));
+  console.log(`audit: ${JSON.stringify(report.courtside.audit)}`);
+}
+if (options.target !== "courtside") {
+  const sizes = report.courtside === undefined
+    ? { attempt: 111, confirm: 431, cancel: 454 }
+    : Object.fromEntries(Object.entries(report.courtside.endpoints).map(([op, e]) => [op, e.replyBytes]));
+  report.baseline = await runBaseline(sizes);
+  console.log(line("baseline", report.baseline));
+}
+if (report.courtside && report.baseline) {
+  report.comparison = {
+    requestsPerSecondRatio: Math.round((report.courtside.requestsPerSecond / report.baseline.requestsPerSecond) * 1000) / 1000,
+    p99Ratio: Math.round((report.courtside.latencyMs.p99 / report.baseline.latencyMs.p99) * 100) / 100,
+    targets: "requests/s ratio >= 0.9 and p99 ratio <= 1.2",
+  };
+  report.comparison.met = report.comparison.requestsPerSecondRatio >= 0.9 && report.comparison.p99Ratio <= 1.2;
+  console.log(`courtside/baseline: ${JSON.stringify(report.comparison)}`);
+}
+mkdirSync(join(ROOT, "build/bench"), { recursive: true });
+const path = join(ROOT, "build/bench", options.target === "both" ? "e2e.json" : `e2e-${options.target}.json`);
+writeFileSync(path, `${JSON.stringify(report, null, 2)}\n`);
+console.log(`written to ${path}`);
+if (report.courtside && !report.courtside.audit.passed) process.exitCode = 1;

@@ -1,0 +1,70 @@
+// runtime.mjs: a Worker served by the local runtime for the end-to-end
+// benchmark, through Miniflare directly (the miniflare package wrangler
+// depends on: workerd with local Durable Objects, D1, KV and Queues). The
+// Worker's options come from its wrangler.toml exactly as wrangler dev reads
+// them (wrangler's unstable_getMiniflareWorkerOptions: bindings, module
+// rules, compatibility date, queues), its modules are loaded unbundled from
+// the source tree, and its state persists in a fresh temporary directory,
+// on disk as under `npm start`. Variables are those `npm start` writes to
+// .dev.vars (development mode, an admin token, a session secret).
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { Miniflare } from "miniflare";
+import { unstable_getMiniflareWorkerOptions, unstable_splitSqlQuery } from "wrangler";
+
+export const ROOT = new URL("../..", import.meta.url).pathname;
+export const ADMIN_TOKEN = "bench-admin-token";
+const SESSION_SECRET = "bench-session-secret";
+
+// Starts the Worker of `config` (a wrangler.toml path) on a free port.
+// `vars` override its variables; `migrations`: apply the D1 migrations of
+// the config's migrations_dir first; `persist`: the state's directory
+// (default a fresh one). Returns {url, mf, persist, stop({keep})}: keep
+// leaves the state for another runtime to start on.
+export async function startRuntime(config, { vars = {}, migrations = true, persist = null } = {}) {
+  const configPath = resolve(ROOT, config);
+  const { workerOptions, main } = unstable_getMiniflareWorkerOptions(configPath);
+  persist ??= mkdtempSync(join(tmpdir(), "courtside-bench-"));
+  const mf = new Miniflare({
+    ...workerOptions,
+    name: "bench",
+    modules: true,
+    scriptPath: main,
+    modulesRoot: ROOT,
+    // wrangler bundles everything else with esbuild; unbundled, the other
+    // source files are ES modules.
+    modulesRules: [...workerOptions.modulesRules, { type: "ESModule", include: ["**/*.js", "**/*.mjs"] }],
+    bindings: { ...workerOptions.bindings, ENVIRONMENT: "development", ADMIN_TOKEN, SESSION_SECRET, ...vars },
+    host: "127.0.0.1",
+    port: 0,
+    durableObjectsPersist: join(persist, "do"),
+    d1Persist: join(persist, "d1"),
+    kvPersist: join(persist, "kv"),
+    // Stray console output would cost time in the measurement.
+    verbose: false,
+  });
+  const url = (await mf.ready).toString().replace(/\/$/, "");
+  if (migrations && Object.keys(workerOptions.d1Databases ?? {}).length > 0) await migrate(mf, configPath);
+  return {
+    url,
+    mf,
+    persist,
+    async stop({ keep = false } = {}) {
+      await mf.dispose();
+      if (!keep) rmSync(persist, { recursive: true, force: true });
+    },
+  };
+}
+
+// Applies migrations/*.sql in order to the DB binding, as `wrangler d1
+// migrations apply --local` does (without its bookkeeping table).
+async function migrate(mf, configPath) {
+  const dir = join(dirname(configPath), "migrations");
+  const db = await mf.getD1Database("DB");
+  for (const file of readdirSync(dir).filter((name) => name.endsWith(".sql")).sort()) {
+    for (const statement of unstable_splitSqlQuery(readFileSync(join(dir, file), "utf8"))) {
+      await db.prepare(statement).run();
+    }
+  }
+}

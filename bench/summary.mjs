@@ -1,0 +1,73 @@
+// summary.mjs: prints the results in build/bench/*.json as the Markdown
+// tables of docs/PERFORMANCE.md, so the document is copied from a run and
+// never typed by hand. Usage: node bench/summary.mjs
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+
+const DIR = join(new URL("..", import.meta.url).pathname, "build/bench");
+const read = (name) => (existsSync(join(DIR, name)) ? JSON.parse(readFileSync(join(DIR, name), "utf8")) : null);
+const us = (ns) => (ns / 1000).toLocaleString("en-US", { maximumFractionDigits: 1 });
+const n = (value) => value.toLocaleString("en-US");
+
+const core = read("core.json");
+const workerd = read("core-workerd.json")?.results ?? {};
+if (core !== null) {
+  console.log(`### Core (${core.date}, ${core.runs} runs, median)\n`);
+  console.log("| workload | timed commands | native µs/command | native commands/s | wasm (Node) µs/command | wasm (Node) commands/s | wasm/native | wasm + JSON.parse µs | wasm (workerd) µs/command | workerd/native | statuses |");
+  console.log("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
+  for (const [name, { native, wasm, wasmOverNative }] of Object.entries(core.results)) {
+    const statuses = Object.entries(native.statuses).map(([s, c]) => `${s}: ${n(c)}`).join(", ");
+    const w = workerd[name];
+    const wCells = w ? `${us(w.nsPerCommand)} | ${Math.round((w.nsPerCommand / native.nsPerCommand) * 100) / 100}` : "- | -";
+    console.log(`| ${name} | ${n(native.timedCommands)} | ${us(native.nsPerCommand)} | ${n(native.commandsPerSecond)} | ${us(wasm.nsPerCommand)} | ${n(wasm.commandsPerSecond)} | ${wasmOverNative} | ${us(wasm.nsPerCommandWithParse)} | ${wCells} | ${statuses} |`);
+  }
+  const memory = core.results.memory?.native;
+  const memoryWasm = core.results.memory?.wasm;
+  if (memory) {
+    console.log(`\nMemory: cs_facility ${n(memory.facilityBytes)} bytes (fixed), a reservation row ${memory.reservationBytes} bytes; ` +
+      `${n(memory.reservationsInMemory)} live reservations snapshot to ${n(memory.snapshotBytes)} bytes; ` +
+      `restoring it: native ${us(memory.restoreNs)} µs, wasm (fresh instance) ${us(memoryWasm.restoreNs)} µs.`);
+  }
+  const ticks = core.results.reminder_ticks?.native;
+  if (ticks) console.log(`Reminder ticks: ${n(ticks.reminders)} reminders sent by ${n(ticks.timedCommands)} hourly ticks.`);
+  console.log("");
+}
+
+const e2e = read("e2e.json");
+if (e2e !== null) {
+  console.log(`### End to end (${e2e.date}; ${e2e.options.clients} clients, ${e2e.options.durationS} s after ${e2e.options.warmupS} s warm-up)\n`);
+  console.log("| target | requests/s | attempts/s | confirms/s | attempt p50/p95/p99 ms | confirm p50/p95/p99 ms | cancel p50/p95/p99 ms | all p99 ms | errors |");
+  console.log("| --- | ---: | ---: | ---: | --- | --- | --- | ---: | ---: |");
+  for (const name of ["courtside", "baseline"]) {
+    const r = e2e[name];
+    if (!r) continue;
+    const lat = (op) => `${r.endpoints[op].latencyMs.p50} / ${r.endpoints[op].latencyMs.p95} / ${r.endpoints[op].latencyMs.p99}`;
+    const errors = ["attempt", "confirm", "cancel"].reduce((sum, op) => sum + r.endpoints[op].errors, 0);
+    console.log(`| ${name} | ${r.requestsPerSecond} | ${r.attemptsPerSecond} | ${r.confirmsPerSecond} | ${lat("attempt")} | ${lat("confirm")} | ${lat("cancel")} | ${r.latencyMs.p99} | ${errors} |`);
+  }
+  if (e2e.courtside) {
+    const s = (op) => JSON.stringify(e2e.courtside.endpoints[op].statuses);
+    console.log(`\nCourtside statuses: attempt ${s("attempt")}, confirm ${s("confirm")}, cancel ${s("cancel")}.`);
+    console.log(`Audit: ${JSON.stringify(e2e.courtside.audit)}`);
+  }
+  if (e2e.comparison) console.log(`Courtside/baseline: requests/s ${e2e.comparison.requestsPerSecondRatio}, p99 ${e2e.comparison.p99Ratio} (met: ${e2e.comparison.met}).`);
+  console.log("");
+}
+
+const fanout = read("fanout.json");
+if (fanout !== null) {
+  console.log(`### Fan-out (${fanout.date}): ${fanout.sockets} sockets, ${fanout.rounds} confirms: last watcher p50/p95/max ` +
+    `${fanout.lastWatcherMs.p50}/${fanout.lastWatcherMs.p95}/${fanout.lastWatcherMs.max} ms; median watcher p50 ${fanout.medianWatcherMs.p50} ms\n`);
+}
+const recovery = read("recovery.json");
+if (recovery !== null) {
+  console.log(`### Recovery (${recovery.date}): ${n(recovery.reservations)} live reservations, snapshot ${n(recovery.snapshotBytes)} bytes: ` +
+    `first request ${recovery.fromSnapshot.medianFirstMs} ms (recovery ≈ ${recovery.fromSnapshot.medianRecoveryMs} ms); ` +
+    `with ${recovery.tail} logged commands after it: ${recovery.fromSnapshotAndTail.medianFirstMs} ms (≈ ${recovery.fromSnapshotAndTail.medianRecoveryMs} ms)\n`);
+}
+const footprint = read("footprint.json");
+if (footprint !== null) {
+  const wasm = Object.entries(footprint.wasm).map(([path, s]) => `${path.split("/").pop()} ${n(s.bytes)} bytes (${n(s.gzipBytes)} gzipped)`).join("; ");
+  console.log(`### Footprint (${footprint.date}): ${wasm}; Worker bundle ${n(footprint.bundleTotal.bytes)} bytes (${n(footprint.bundleTotal.gzipBytes)} gzipped), ` +
+    `of which worker.js ${n(footprint.bundle["worker.js"].bytes)} bytes\n`);
+}
