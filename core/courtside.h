@@ -62,9 +62,9 @@ enum {
     CS_HOLD_TTL_SECONDS_MAX = 3600,
     CS_PRICES_MAX = 32,                     /* rows of a facility's price list */
     CS_PRICE_AMOUNT_MAX = 99999999,         /* minor units of one booking's price (Stripe's ceiling) */
-    CS_PAYMENT_WINDOW_MINUTES_MIN = 30,     /* a checkout session lives at least this long (Stripe's floor) */
+    CS_PAYMENT_WINDOW_MINUTES_MIN = 31,     /* Stripe's 30-minute floor for a session, and a minute for the request to get there */
     CS_PAYMENT_WINDOW_MINUTES_MAX = 60,     /* ...and at most this long, here */
-    CS_PAYMENT_WINDOW_MINUTES_DEFAULT = 30,
+    CS_PAYMENT_WINDOW_MINUTES_DEFAULT = 35,
     CS_PAYMENT_GRACE_MINUTES = 5,           /* a hold in checkout outlives its session by this much */
     CS_REFUNDS_MAX = 4,                     /* refunds one command asks for */
 };

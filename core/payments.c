@@ -130,6 +130,7 @@ cs_error payments_checkout(cs_request *r) {
         const cs_pricing *p = &r->f->config.pricing;
         res->payment = CS_PAY_CHECKOUT;
         res->pay_by_ms = r->now_ms + (int64_t)p->payment_window_minutes * CIVIL_MS_PER_MINUTE;
+        res->pay_by_ms -= res->pay_by_ms % 1000; /* whole seconds, as the payment provider takes it */
         res->hold_expiry_ms = res->pay_by_ms + (int64_t)CS_PAYMENT_GRACE_MINUTES * CIVIL_MS_PER_MINUTE;
         touch(res, r->now_ms);
         cs_record_change(r->f, CS_ACTION_CHECKOUT, CS_HELD, res);

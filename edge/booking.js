@@ -72,6 +72,12 @@ export async function checkinReservation(request, env, url, reservationId) {
   return reservationCommand(request, env, "checkin", reservationId, false);
 }
 
+// POST /api/reservations/{id}/refund: staff give a paid booking's money
+// back (the core checks the role; docs/PAYMENTS.md).
+export async function refundReservation(request, env, url, reservationId) {
+  return reservationCommand(request, env, "refund", reservationId, false);
+}
+
 // GET|PUT /api/facilities/{id}/members/{memberId}: a member's record; its tier.
 export async function showMember(request, env, url, facilityId, memberId) {
   return facilityCommand(request, env, "member", { facilityId, memberId }, false);
@@ -186,7 +192,7 @@ export function checkFacilityId(value) {
 }
 
 // The facility id named in a JSON body, needed to route it.
-function facilityIdOf(body) {
+export function facilityIdOf(body) {
   let value;
   try {
     value = JSON.parse(decoder.decode(body));
