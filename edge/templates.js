@@ -41,7 +41,7 @@ const TABLES = {
     },
     payment_refunded: {
       subject: (v) => `Payment refunded: ${v.court}, ${v.date}`,
-      text: (v) => `${v.facility}: your payment${v.amount === null ? "" : ` of ${v.amount}`} for ${v.court}, ${v.date}, ${v.start}-${v.end} is refunded: ${v.why}. ${v.link}`,
+      text: (v) => `${v.facility}: your payment${v.amount === null ? "" : ` of ${v.amount}`} for ${v.court}, ${v.date}, ${v.start}-${v.end}, is refunded: ${v.why}. ${v.link}`,
     },
     reasons: {
       hold_lost: "it arrived after the hold on the court had ended, so the court was not booked",
@@ -90,7 +90,7 @@ const TABLES = {
     },
     payment_refunded: {
       subject: (v) => `Pago devuelto: ${v.court}, ${v.date}`,
-      text: (v) => `${v.facility}: te devolvemos el pago${v.amount === null ? "" : ` de ${v.amount}`} por ${v.court}, ${v.date}, ${v.start}-${v.end}: ${v.why}. ${v.link}`,
+      text: (v) => `${v.facility}: te devolvemos el pago${v.amount === null ? "" : ` de ${v.amount}`} por ${v.court}, ${v.date}, ${v.start}-${v.end}, porque ${v.why}. ${v.link}`,
     },
     reasons: {
       hold_lost: "llegó cuando la pista ya no estaba retenida, así que no se reservó",

@@ -51,6 +51,7 @@ async function main() {
   $("next-day").addEventListener("click", () => stepDay(1));
   narrow.addEventListener("change", drawAll);
   setUpAccount();
+  sayPaymentOutcome();
 
   live = new LiveAvailability(facility.facilityId, picker.value, {
     onState(availability) {
@@ -309,6 +310,13 @@ function showMessage(text) {
   const alert = $("alert");
   alert.hidden = false;
   $("alert-text").textContent = text;
+}
+
+// Back from Stripe's page (?payment=success|cancelled): what happens next.
+function sayPaymentOutcome() {
+  const outcome = new URLSearchParams(location.search).get("payment");
+  if (outcome === "success") showMessage("Payment received. Your booking is confirmed as soon as the payment is settled; it shows under My bookings.");
+  if (outcome === "cancelled") showMessage("Payment cancelled. The court stays held for you until the checkout expires: pick it to pay, or let it go.");
 }
 
 function say(text) {

@@ -234,6 +234,31 @@ describe("paying for a court", () => {
   });
 });
 
+describe("bad input to the payment routes", () => {
+  test("is a 4xx with a code and changes nothing", async () => {
+    const facilityId = "paid-bad";
+    await stack.configure(facilityId, PRICED);
+    const member = await stack.as("m-bad");
+    assertError(await stack.post("/api/stripe/checkout", { facilityId, reservationId: "paid-bad_x" }), 401, "unauthenticated");
+    assertError(await member.request("/api/stripe/checkout", { method: "POST", body: "{\"facilityId\":" }), 400, "invalid_json");
+    assertError(await member.post("/api/stripe/checkout", { facilityId, reservationId: "paid-bad_x", extra: 1 }), 400, "invalid_field");
+    assertError(await member.post("/api/stripe/checkout", { facilityId, reservationId: "paid-bad_AAAAAAAAAAAAAAAA" }), 404, "not_found");
+    assertError(await member.request("/api/stripe/checkout", { method: "GET" }), 405, "method_not_allowed");
+    // A signed body that is not JSON, and a webhook body of another media type.
+    assertError(await deliver(null, { payload: "not json" }), 400, "invalid_json");
+    const plain = await stack.request("/api/stripe/webhook", { method: "POST", body: "{}", headers: { "Content-Type": "text/plain" } });
+    assertError(plain, 415, "unsupported_media_type");
+    // Members cannot pose as Stripe: the payment commands are the host's.
+    assertError(await member.post("/api/realtime/payment_completed", { facilityId }), 404, "not_found");
+    // Signed events that are not ours, or of other types, are acknowledged and ignored.
+    const foreign = { id: "evt_x", type: "checkout.session.completed", data: { object: { payment_status: "paid", metadata: {} } } };
+    assert.equal((await deliver(foreign)).body.outcome, "ignored");
+    assert.equal((await deliver({ id: "evt_y", type: "invoice.paid", data: { object: {} } })).body.outcome, "ignored");
+    const unknownFacility = { ...foreign, data: { object: { payment_status: "paid", client_reference_id: "nowhere_x", metadata: { facilityId: "nowhere" }, payment_intent: "pi_x", amount_total: 100, currency: "usd" } } };
+    assert.equal((await deliver(unknownFacility)).body.outcome, "ignored");
+  });
+});
+
 describe("refunds on cancel", () => {
   test("before the cutoff the money goes back; after it the club keeps it; staff can refund", async () => {
     const early = "refund-early";
