@@ -477,6 +477,7 @@ cs_error booking_reschedule(cs_request *r) {
     e = read_target(r, res, &court, &start_ms, &end_ms);
     if (e == CS_OK && (court != res->court || start_ms != res->start_ms || end_ms != res->end_ms)) {
         e = check_slot(r, res->member_id, court, start_ms, end_ms, res->party_size, res);
+        if (e == CS_OK) e = payments_check_move(r, res, (uint8_t)court, start_ms, end_ms);
         if (e != CS_OK) return e;
         cs_emit(r->f, CS_EVENT_SLOT_RELEASED, res->court, res->start_ms, res->end_ms);
         bool confirmed = res->status == CS_CONFIRMED;

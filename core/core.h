@@ -269,6 +269,11 @@ uint32_t pricing_amount(const cs_facility *f, const char *member_id, uint8_t cou
 /* payments.c: checkout, payments and refunds. */
 /* A new hold gets its price (and owes it, unless it is free). */
 void payments_price_hold(cs_facility *f, cs_reservation *res);
+/* A move keeps a priced reservation's price honest: a hold not yet in
+ * checkout takes the new place's price; one in checkout or paid may move
+ * (by a member) only to a place of the same price. Changes `res` only when
+ * it returns CS_OK. */
+cs_error payments_check_move(cs_request *r, cs_reservation *res, uint8_t court, int64_t start_ms, int64_t end_ms);
 /* Marks a paid reservation refunded and asks the host to refund it. */
 void payments_refund(cs_facility *f, cs_reservation *res, cs_refund_reason reason, int64_t now_ms);
 /* {status, amount, currency, payBy?, paymentId?} */

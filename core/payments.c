@@ -78,6 +78,23 @@ void payments_price_hold(cs_facility *f, cs_reservation *res) {
     res->payment = res->amount > 0 ? CS_PAY_DUE : CS_PAY_NONE;
 }
 
+cs_error payments_check_move(cs_request *r, cs_reservation *res, uint8_t court, int64_t start_ms, int64_t end_ms) {
+    if (res->payment == CS_PAY_NONE || res->payment == CS_PAY_REFUNDED) return CS_OK;
+    uint32_t price = pricing_amount(r->f, res->member_id, court, start_ms, end_ms);
+    if (res->payment == CS_PAY_DUE) {
+        res->amount = price;
+        res->payment = price > 0 ? CS_PAY_DUE : CS_PAY_NONE;
+        return CS_OK;
+    }
+    if (price == res->amount || cs_bypasses_rules(r)) return CS_OK; /* staff decide what a move costs */
+    cs_fail_rule(&r->f->message, "price", "the new time costs ");
+    cs_message_int(&r->f->message, price);
+    cs_message_text(&r->f->message, " and this booking was paid (or is being paid) at ");
+    cs_message_int(&r->f->message, res->amount);
+    cs_message_text(&r->f->message, ": cancel it and book the new time instead");
+    return CS_ERR_RULE_VIOLATION;
+}
+
 static void write_outcome(cs_request *r, const char *outcome, const cs_reservation *res) {
     json_writer *w = r->reply;
     json_object_begin(w);
