@@ -269,12 +269,26 @@ async function cancelBooking(reservation) {
 
 async function answerOffer(entry, answer) {
   try {
+    if (answer === "accept" && facility.pricing) return await payForOffer(entry);
     await api.post(`/api/waitlist/${answer}`, { facilityId: facility.facilityId, waitlistId: entry.waitlistId });
     say(answer === "accept" ? "Offer accepted: the court is booked for you." : "Offer declined.");
     await refreshMine();
   } catch (error) {
     showError(error);
   }
+}
+
+// At a facility with prices an offer is accepted by paying for it (the
+// webhook then books it); a free one is booked at once.
+async function payForOffer(entry) {
+  const reply = await api.post("/api/stripe/checkout", { facilityId: facility.facilityId, reservationId: entry.reservationId });
+  if (!reply.free) {
+    say("Taking you to the payment page…");
+    location.assign(reply.checkoutUrl);
+    return;
+  }
+  say("Offer accepted: the court is booked for you.");
+  await refreshMine();
 }
 
 // "Add to calendar": the booking's .ics, fetched with the session and
