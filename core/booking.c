@@ -501,7 +501,7 @@ cs_error booking_reschedule(cs_request *r) {
 }
 
 static const char *const import_fields[] = {"facilityId", "reservationId", "courtId",   "memberId", "startTime",
-                                            "endTime",    "partySize",     "version",   "createdAt", NULL};
+                                            "endTime",    "partySize",     "version",   "createdAt", "payment", NULL};
 
 /* Puts back a confirmed booking known elsewhere (the projection), with its
  * id, version and creation time, when a facility is rebuilt. Capacity
@@ -524,6 +524,8 @@ cs_error booking_import(cs_request *r) {
     if (e == CS_OK) e = args_int(&r->args, "partySize", false, 1, CS_CAPACITY_MAX, &a.party_size, &present);
     if (e == CS_OK) e = args_int(&r->args, "version", true, 1, UINT32_MAX - 1, &version, &present);
     if (e == CS_OK) e = args_time(&r->args, "createdAt", true, &created_ms, &present);
+    cs_reservation paid = {0}; /* its payment, if it had one */
+    if (e == CS_OK) e = payments_read_import(&r->args, &paid);
     if (e != CS_OK) return e;
     if (a.end_ms <= a.start_ms) return cs_fail_field(m, "endTime", "must be after startTime");
     a.court = facility_court_index(&r->f->config, a.court_id);
@@ -542,6 +544,9 @@ cs_error booking_import(cs_request *r) {
                             .created_ms = created_ms, .updated_ms = r->now_ms};
     memcpy(res->id, id, strlen(id) + 1);
     memcpy(res->member_id, a.member_id, strlen(a.member_id) + 1);
+    res->payment = paid.payment;
+    res->amount = paid.amount;
+    memcpy(res->payment_id, paid.payment_id, sizeof res->payment_id);
     r->f->reservation_count++;
     reminders_start(r->f, res, r->now_ms, false);
     cs_emit_change(r->f, CS_EVENT_SLOT_RESERVED, CS_ACTION_IMPORT, 0, res);

@@ -274,6 +274,8 @@ void payments_price_hold(cs_facility *f, cs_reservation *res);
  * (by a member) only to a place of the same price. Changes `res` only when
  * it returns CS_OK. */
 cs_error payments_check_move(cs_request *r, cs_reservation *res, uint8_t court, int64_t start_ms, int64_t end_ms);
+/* The optional `payment` of `import` into `into`'s payment fields (only those). */
+cs_error payments_read_import(const cs_args *a, cs_reservation *into);
 /* Marks a paid reservation refunded and asks the host to refund it. */
 void payments_refund(cs_facility *f, cs_reservation *res, cs_refund_reason reason, int64_t now_ms);
 /* {status, amount, currency, payBy?, paymentId?} */

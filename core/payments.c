@@ -95,6 +95,35 @@ cs_error payments_check_move(cs_request *r, cs_reservation *res, uint8_t court, 
     return CS_ERR_RULE_VIOLATION;
 }
 
+static const char *const import_fields[] = {"status", "amount", "currency", "payBy", "paymentId", NULL};
+
+/* An imported booking's `payment` (as reservation_write gives it): due,
+ * paid or refunded; paid and refunded name their payment. Absent: none. */
+cs_error payments_read_import(const cs_args *outer, cs_reservation *into) {
+    uint32_t node;
+    cs_message *m = outer->message;
+    cs_error e = args_find(outer, "payment", &node);
+    if (e != CS_OK || node == 0 || json_at(outer->doc, node)->type == JSON_NULL) return e;
+    if (json_at(outer->doc, node)->type != JSON_OBJECT) return cs_fail_field(m, "payment", "must be an object or null");
+    cs_args a = {.doc = outer->doc, .args = node, .params = 0, .message = m};
+    char status[CS_ID_MAX + 1];
+    int64_t amount;
+    bool present;
+    e = args_check_known(&a, import_fields);
+    if (e == CS_OK) e = args_id(&a, "status", true, status);
+    if (e == CS_OK) e = args_int(&a, "amount", true, 0, CS_PRICE_AMOUNT_MAX, &amount, &present);
+    if (e == CS_OK) e = args_id(&a, "paymentId", false, into->payment_id);
+    if (e != CS_OK) return e;
+    uint8_t state = strcmp(status, "due") == 0 ? CS_PAY_DUE
+                    : strcmp(status, "paid") == 0 ? CS_PAY_PAID
+                    : strcmp(status, "refunded") == 0 ? CS_PAY_REFUNDED : CS_PAY_NONE;
+    if (state == CS_PAY_NONE) return cs_fail_field(m, "payment", "status must be due, paid or refunded");
+    if (state != CS_PAY_DUE && into->payment_id[0] == '\0') return cs_fail_field(m, "payment", "a paid booking needs its paymentId");
+    into->payment = state;
+    into->amount = (uint32_t)amount;
+    return CS_OK;
+}
+
 static void write_outcome(cs_request *r, const char *outcome, const cs_reservation *res) {
     json_writer *w = r->reply;
     json_object_begin(w);

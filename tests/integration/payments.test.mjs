@@ -295,4 +295,24 @@ describe("refunds on cancel", () => {
     }
     assert.deepEqual(fake.problems, []);
   });
+
+  test("a facility rebuilt from D1 keeps its bookings' payments: a cancel in time is still refunded", async () => {
+    const facilityId = "refund-rebuilt";
+    await stack.configure(facilityId, PRICED);
+    const { member, reservationId, checkout } = await holdInCheckout(facilityId, "m-rebuilt", "court-2");
+    await deliver(fake.completedEvent(checkout.sessionId, { paymentIntent: "pi_rebuilt" }));
+    const mine = await eventually(async () => {
+      const list = await member.get("/api/members/me/reservations");
+      const found = list.body.reservations?.find((r) => r.reservationId === reservationId && r.status === "confirmed");
+      return found ?? undefined;
+    }, { what: "the paid booking reaching the projection" });
+    assert.equal(mine.payment.status, "paid");
+    const staff = await stack.as("desk-rebuild", { role: "staff", facilities: [facilityId] });
+    const sync = await staff.post("/api/realtime/sync", { facilityId });
+    assert.equal(sync.status, 200, JSON.stringify(sync.body));
+    assert.equal((await reservation(member, reservationId)).payment.paymentId, "pi_rebuilt");
+    const cancel = await member.delete(`/api/reservations/${reservationId}`);
+    assert.equal(cancel.body.refunded, true);
+    await eventually(() => (refundsOf("pi_rebuilt").length > 0 ? true : undefined), { what: "the refund reaching Stripe" });
+  });
 });
