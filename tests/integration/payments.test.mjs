@@ -192,6 +192,27 @@ describe("paying for a court", () => {
     assert.deepEqual(fake.problems, []);
   });
 
+  test("a refund Stripe fails is retried; one it refuses is logged and holds nothing up", async () => {
+    const late = async (memberId, courtId, time, paymentIntent) => {
+      const { member, reservationId, checkout } = await holdInCheckout(facilityId, memberId, courtId, time);
+      await member.post("/api/realtime/release", { facilityId, reservationId });
+      assert.equal((await deliver(fake.completedEvent(checkout.sessionId, { paymentIntent }))).body.outcome, "refunded");
+    };
+    fake.script("pi_refund_retry", [{ status: 500, message: "the fake is down" }]);
+    fake.script("pi_refund_refused", [{ status: 400, message: "Charge has already been refunded.", type: "invalid_request_error" }]);
+    await late("m-retry-1", "court-1", "07:00", "pi_refund_retry");
+    await late("m-refused-1", "court-2", "07:00", "pi_refund_refused");
+    await late("m-after-1", "court-3", "07:00", "pi_refund_after");
+    await eventually(() => (refundsOf("pi_refund_retry").some((r) => r.status === 200) ? true : undefined), {
+      what: "the failed refund made on a retry",
+    });
+    assert.deepEqual(refundsOf("pi_refund_retry").map((r) => r.status), [500, 200]);
+    await eventually(() => (refundsOf("pi_refund_after").length > 0 ? true : undefined), { what: "the next refund going out" });
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    assert.deepEqual(refundsOf("pi_refund_refused").map((r) => r.status), [400], "a refusal is not retried");
+    assert.match(stack.output, /REFUND REFUSED: facility paid, payment pi_refund_refused/);
+  });
+
   test("an expired checkout session releases the hold", async () => {
     const { member, reservationId, checkout } = await holdInCheckout(facilityId, "m-exp", "court-4");
     const expired = await deliver(fake.expiredEvent(checkout.sessionId));
