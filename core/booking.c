@@ -44,6 +44,16 @@ void booking_release_held(cs_request *r, cs_reservation *res) {
     transition(r->f, res, CS_RELEASED, CS_ACTION_RELEASE, CS_EVENT_SLOT_RELEASED, r->now_ms);
 }
 
+bool booking_revive_paid(cs_request *r, cs_reservation *res) {
+    CS_ASSERT(res->status == CS_EXPIRED);
+    cs_facility *f = r->f;
+    if (res->start_ms <= r->now_ms || blocks_overlap(f, res->court, res->start_ms, res->end_ms)) return false;
+    uint32_t used = reservation_usage(f, res->court, res->start_ms, res->end_ms, false, res);
+    if (used + res->party_size > f->config.courts[res->court].capacity) return false;
+    transition(f, res, CS_CONFIRMED, CS_ACTION_PAY, CS_EVENT_SLOT_RESERVED, r->now_ms);
+    return true;
+}
+
 void booking_mark_no_show(cs_facility *f, cs_reservation *res, int64_t now_ms) {
     cs_member *m = member_record(f, res->member_id);
     if (m != NULL) {

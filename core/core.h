@@ -170,6 +170,10 @@ void booking_settle_offer(cs_request *r, cs_reservation *res, bool accept);
 /* A hold becomes a booking; a hold ends (released). */
 void booking_confirm_held(cs_request *r, cs_reservation *res);
 void booking_release_held(cs_request *r, cs_reservation *res);
+/* A lapsed hold whose payment was made before it lapsed (the news came
+ * late) becomes a booking, if its place is still free and ahead; false
+ * (nothing changed) otherwise. */
+bool booking_revive_paid(cs_request *r, cs_reservation *res);
 /* Nobody came: the booking frees its place and counts on the member. */
 void booking_mark_no_show(cs_facility *f, cs_reservation *res, int64_t now_ms);
 /* The reservation the arguments name, if the actor may act on it. */

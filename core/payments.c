@@ -185,12 +185,13 @@ cs_error payments_checkout(cs_request *r) {
     return CS_OK;
 }
 
-static const char *const paid_fields[] = {"facilityId", "reservationId", "paymentId", "amount", "currency", NULL};
+static const char *const paid_fields[] = {"facilityId", "reservationId", "paymentId", "amount", "currency", "paidAt", NULL};
 
 typedef struct payment_args {
     char reservation_id[CS_ID_MAX + 1];
     char payment_id[CS_ID_MAX + 1];
     int64_t amount;
+    int64_t paid_ms;            /* when the provider says it was paid, 0: not said */
     char currency[CS_ID_MAX + 1];
 } payment_args;
 
@@ -202,6 +203,8 @@ static cs_error read_payment(cs_request *r, payment_args *a) {
     if (e == CS_OK) e = args_id(&r->args, "paymentId", true, a->payment_id);
     if (e == CS_OK) e = args_int(&r->args, "amount", true, 0, INT64_C(1) << 40, &a->amount, &present);
     if (e == CS_OK) e = args_id(&r->args, "currency", false, a->currency);
+    if (e == CS_OK) e = args_time(&r->args, "paidAt", false, &a->paid_ms, &present);
+    if (e == CS_OK && !present) a->paid_ms = 0;
     return e;
 }
 
@@ -236,6 +239,9 @@ static const char *settle(cs_request *r, cs_reservation *res, const payment_args
         cs_record_change(r->f, CS_ACTION_PAY, CS_CONFIRMED, res);
         return "confirmed";
     }
+    /* Paid before the hold lapsed, the news late: booked if the place is still free. */
+    bool in_time = a->paid_ms != 0 && a->paid_ms < res->hold_expiry_ms;
+    if (res->status == CS_EXPIRED && in_time && booking_revive_paid(r, res)) return "confirmed";
     payments_refund(r->f, res, CS_REFUND_HOLD_LOST, r->now_ms);
     return "refunded";
 }

@@ -75,7 +75,7 @@ export async function stripeWebhook(request, env) {
     case "checkout.session.async_payment_succeeded":
       if (session.payment_status !== "paid") return received(event, "awaiting_payment");
       return report(env, event, "payment_completed", {
-        paymentId: session.payment_intent, amount: session.amount_total, currency: session.currency,
+        paymentId: session.payment_intent, amount: session.amount_total, currency: session.currency, ...paidAt(event),
       });
     case "checkout.session.expired":
       return report(env, event, "checkout_expired", {});
@@ -96,6 +96,13 @@ async function report(env, event, op, fields) {
   console.error(`Stripe event ${event.id} (${event.type}) for ${reservationId}: the facility answered`, result.status, result.reply);
   if (result.status === 404 && result.reply?.message?.startsWith("facility")) return received(event, "ignored");
   throw new HttpError(503, "unavailable", "the event could not be recorded; deliver it again later");
+}
+
+// When Stripe says the payment happened (the event's creation, whole
+// seconds): a hold that lapsed while the news was on its way still books.
+function paidAt(event) {
+  if (!Number.isSafeInteger(event.created) || event.created <= 0) return {};
+  return { paidAt: new Date(event.created * 1000).toISOString().replace(/\.\d{3}Z$/, "Z") };
 }
 
 function received(event, outcome) {

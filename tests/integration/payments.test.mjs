@@ -213,6 +213,23 @@ describe("paying for a court", () => {
     assert.match(stack.output, /REFUND REFUSED: facility paid, payment pi_refund_refused/);
   });
 
+  test("a payment made in time whose news comes after the hold lapsed still books the court", async () => {
+    const lateNews = "paid-late-news";
+    await stack.configure(lateNews, PRICED);
+    const { member, reservationId, checkout } = await holdInCheckout(lateNews, "m-news", "court-1");
+    const event = fake.completedEvent(checkout.sessionId, { paymentIntent: "pi_news" }); // created now
+    // The facility's clock jumps past the hold (35 + 5 minutes) before Stripe's news arrives.
+    const clock = await stack.post("/api/debug/clock", { facilityId: lateNews, offsetMs: 41 * 60_000 });
+    assert.equal(clock.status, 200, JSON.stringify(clock.body));
+    assert.equal((await reservation(member, reservationId)).status, "expired");
+    const paid = await deliver(event);
+    assert.equal(paid.body.outcome, "confirmed");
+    const booked = await reservation(member, reservationId);
+    assert.equal(booked.status, "confirmed");
+    assert.equal(booked.payment.status, "paid");
+    assert.equal(refundsOf("pi_news").length, 0);
+  });
+
   test("an expired checkout session releases the hold", async () => {
     const { member, reservationId, checkout } = await holdInCheckout(facilityId, "m-exp", "court-4");
     const expired = await deliver(fake.expiredEvent(checkout.sessionId));
