@@ -5,6 +5,10 @@
 // at a local fake), the key the STRIPE_SECRET_KEY secret. No Stripe
 // library: two fetch calls do not need one. Failures throw StripeError with
 // `transient` telling a retry apart from a refusal (docs/PAYMENTS.md).
+// Stripe answers a key's first result again for 24 h, a 500 included, so
+// after a 5xx the call is made once more under a fresh key: a second
+// session for one hold is harmless (the core books one payment and
+// refunds any other), and a second full refund is refused by Stripe.
 const DEFAULT_BASE = "https://api.stripe.com";
 
 export class StripeError extends Error {
@@ -28,7 +32,7 @@ export function stripeConfigured(env) {
 // client_reference_id and metadata, so the webhook knows what was paid.
 export function createCheckoutSession(env, { facilityId, reservation, payment, description, successUrl, cancelUrl }) {
   const metadata = { facilityId, reservationId: reservation.reservationId };
-  return call(env, "/v1/checkout/sessions", `checkout-${reservation.reservationId}-${Date.parse(payment.payBy)}`, {
+  return callOnce(env, "/v1/checkout/sessions", `checkout-${reservation.reservationId}-${Date.parse(payment.payBy)}`, {
     mode: "payment",
     client_reference_id: reservation.reservationId,
     expires_at: Math.floor(Date.parse(payment.payBy) / 1000),
@@ -42,10 +46,21 @@ export function createCheckoutSession(env, { facilityId, reservation, payment, d
 
 // POST /v1/refunds: the whole of a PaymentIntent, once per payment.
 export function createRefund(env, { facilityId, reservationId, paymentId, reason }) {
-  return call(env, "/v1/refunds", `refund-${paymentId}`, {
+  return callOnce(env, "/v1/refunds", `refund-${paymentId}`, {
     payment_intent: paymentId,
     metadata: { facilityId, reservationId, reason },
   });
+}
+
+// The call under `idempotencyKey`; after a 5xx (which Stripe would replay
+// for that key), once more under a fresh one.
+async function callOnce(env, path, idempotencyKey, params) {
+  try {
+    return await call(env, path, idempotencyKey, params);
+  } catch (error) {
+    if (!(error instanceof StripeError) || error.status === null || error.status < 500) throw error;
+    return call(env, path, `${idempotencyKey}-${Date.now().toString(36)}`, params);
+  }
 }
 
 async function call(env, path, idempotencyKey, params) {

@@ -6,8 +6,8 @@
 // session with one priced line item, client_reference_id, expires_at 30
 // minutes to 24 hours ahead, success and cancel URLs, metadata; a refund of
 // a payment_intent). The same Idempotency-Key with the same parameters
-// answers the first response again, with others 400 idempotency_error, as
-// Stripe does. Scripted failures are keyed by reservation id (sessions) or
+// answers the first response again (a 500 included), with others 400
+// idempotency_error, as Stripe does. Scripted failures are keyed by reservation id (sessions) or
 // payment intent (refunds). `completedEvent` and `expiredEvent` build the
 // webhook events Stripe would send for a session.
 import { randomBytes } from "node:crypto";
@@ -18,6 +18,7 @@ export async function startFakeStripe({ secretKey }) {
   const remembered = new Map(); // Idempotency-Key → {body, reply}
   fake.sessions = new Map(); // id → session
   fake.refunds = []; // refund objects made
+  fake.replays = []; // requests answered from an earlier one with the same key
 
   fake.completedEvent = (sessionId, { paymentIntent = `pi_${randomBytes(12).toString("hex")}`, amount } = {}) => {
     const session = fake.sessions.get(sessionId);
@@ -36,6 +37,7 @@ export async function startFakeStripe({ secretKey }) {
     const key = request.headers["idempotency-key"];
     const earlier = remembered.get(key);
     if (earlier !== undefined) {
+      fake.replays.push({ path: request.url, key, status: earlier.reply.status });
       if (earlier.body !== text) {
         return fake.refuse(`Idempotency-Key ${key} reused with other parameters`, error(400, "Keys for idempotent requests can only be used with the same parameters they were first used with.", "idempotency_error"));
       }
@@ -47,7 +49,11 @@ export async function startFakeStripe({ secretKey }) {
     const recipient = params.get(handler === createSession ? "client_reference_id" : "payment_intent");
     const scripted = fake.scripted(recipient);
     fake.requests.push({ at: Date.now(), path: request.url, key, to: recipient, params, status: scripted?.status ?? 200 });
-    if (scripted !== undefined) return error(scripted.status, scripted.message ?? "scripted failure", scripted.type ?? "api_error");
+    if (scripted !== undefined) {
+      const failure = error(scripted.status, scripted.message ?? "scripted failure", scripted.type ?? "api_error");
+      if (scripted.status >= 500) remembered.set(key, { body: text, reply: failure }); // Stripe replays a 500 too
+      return failure;
+    }
     const reply = { status: 200, body: handler(params) };
     remembered.set(key, { body: text, reply });
     return reply;

@@ -198,7 +198,7 @@ describe("paying for a court", () => {
       await member.post("/api/realtime/release", { facilityId, reservationId });
       assert.equal((await deliver(fake.completedEvent(checkout.sessionId, { paymentIntent }))).body.outcome, "refunded");
     };
-    fake.script("pi_refund_retry", [{ status: 500, message: "the fake is down" }]);
+    fake.script("pi_refund_retry", [{ status: 500, message: "the fake is down" }, { status: 502, message: "still down" }]);
     fake.script("pi_refund_refused", [{ status: 400, message: "Charge has already been refunded.", type: "invalid_request_error" }]);
     await late("m-retry-1", "court-1", "07:00", "pi_refund_retry");
     await late("m-refused-1", "court-2", "07:00", "pi_refund_refused");
@@ -206,7 +206,8 @@ describe("paying for a court", () => {
     await eventually(() => (refundsOf("pi_refund_retry").some((r) => r.status === 200) ? true : undefined), {
       what: "the failed refund made on a retry",
     });
-    assert.deepEqual(refundsOf("pi_refund_retry").map((r) => r.status), [500, 200]);
+    // The first key's 500 is replayed on the retry; the fresh key then refunds.
+    assert.deepEqual(refundsOf("pi_refund_retry").map((r) => r.status), [500, 502, 200]);
     await eventually(() => (refundsOf("pi_refund_after").length > 0 ? true : undefined), { what: "the next refund going out" });
     await new Promise((resolve) => setTimeout(resolve, 1500));
     assert.deepEqual(refundsOf("pi_refund_refused").map((r) => r.status), [400], "a refusal is not retried");
@@ -255,17 +256,20 @@ describe("paying for a court", () => {
     assert.equal(fake.requests.length, before, "Stripe was not asked");
   });
 
-  test("Stripe failing: checkout answers 502 and the retry gets the session", async () => {
+  test("Stripe failing: checkout answers 502 and the retry gets a session", async () => {
     const member = await stack.as("m-retry");
     const booking = { facilityId, courtId: "court-1", startTime: at("09:00"), endTime: at("10:30"), memberId: "m-retry" };
     const attempt = await member.post("/api/realtime/attempt", booking);
     const { reservationId } = attempt.body;
     assert.equal(attempt.body.payment.amount, 3500);
-    fake.script(reservationId, [{ status: 500, message: "the fake is down" }]);
+    // Stripe fails twice: under the session's key and under the fresh one tried at once.
+    fake.script(reservationId, [{ status: 500, message: "the fake is down" }, { status: 503, message: "still down" }]);
     assertError(await member.post("/api/stripe/checkout", { facilityId, reservationId }), 502, "payment_provider_error");
+    // Stripe replays its 500 for the first key; the fresh key gets the session.
     const retry = await member.post("/api/stripe/checkout", { facilityId, reservationId });
     assert.equal(retry.status, 200, JSON.stringify(retry.body));
     assert.match(retry.body.sessionId, /^cs_test_/);
+    assert.ok(fake.replays.some((r) => r.status === 500 && r.key.startsWith(`checkout-${reservationId}-`)), "the 500 was replayed");
     // Someone else's hold cannot be paid for.
     const other = await stack.as("m-other");
     assertError(await other.post("/api/stripe/checkout", { facilityId, reservationId }), 403, "forbidden");
