@@ -91,7 +91,7 @@ static const struct {
     {"waitlist_list", waitlist_list}, {"waitlist_metrics", waitlist_metrics},
     {"checkin", reminders_check_in}, {"import_member", member_import}, {"raise_seq", op_raise_seq},
     {"checkout", payments_checkout}, {"payment_completed", payments_completed},
-    {"checkout_expired", payments_checkout_expired}, {"refund", payments_staff_refund},
+    {"checkout_expired", payments_checkout_expired}, {"refund", payments_staff_refund}, {"price", pricing_quote},
     {"debug_trap", op_debug_trap},
 };
 

@@ -269,6 +269,8 @@ bool pricing_enabled(const cs_config *c);
 bool pricing_is_peak(const cs_config *c, int64_t start_ms);
 /* What a member's booking of [start, end) on `court` costs, in minor units (0: free). */
 uint32_t pricing_amount(const cs_facility *f, const char *member_id, uint8_t court, int64_t start_ms, int64_t end_ms);
+/* `price`: a quote before the hold. */
+cs_error pricing_quote(cs_request *r);
 
 /* payments.c: checkout, payments and refunds. */
 /* A new hold gets its price (and owes it, unless it is free). */

@@ -1,7 +1,8 @@
 /* pricing.c: the facility's price list. Reads and describes the `pricing`
  * settings of `configure` (currency, rows per court type and duration,
- * peak hours and days, free tiers, the payment window) and computes what a
- * booking costs, so the amount a member is shown is the amount charged. */
+ * peak hours and days, free tiers, the payment window), computes what a
+ * booking costs, so the amount a member is shown is the amount charged,
+ * and answers `price` (a quote before the hold). */
 #include <string.h>
 
 #include "civil.h"
@@ -243,4 +244,48 @@ uint32_t pricing_amount(const cs_facility *f, const char *member_id, uint8_t cou
      * its duration), so this is only a guard. */
     if (row == NULL) return 0;
     return pricing_is_peak(c, start_ms) ? row->peak_amount : row->amount;
+}
+
+static const char *const quote_fields[] = {"facilityId", "courtId", "startTime", "endTime", "memberId", NULL};
+
+/* What a booking would cost, before holding it: {success, amount, currency,
+ * peak, free}. A member is quoted their own price; staff may name one. The
+ * slot must be one the calendar allows (the price list covers those). */
+cs_error pricing_quote(cs_request *r) {
+    char court_id[CS_ID_MAX + 1], member_id[CS_ID_MAX + 1];
+    int64_t start_ms, end_ms;
+    bool present;
+    cs_message *m = &r->f->message;
+    cs_error e = args_check_known(&r->args, quote_fields);
+    if (e == CS_OK) e = facility_check_id(r);
+    if (e == CS_OK) e = args_id(&r->args, "courtId", true, court_id);
+    if (e == CS_OK) e = args_time(&r->args, "startTime", true, &start_ms, &present);
+    if (e == CS_OK) e = args_time(&r->args, "endTime", true, &end_ms, &present);
+    if (e == CS_OK) e = args_id(&r->args, "memberId", false, member_id);
+    if (e != CS_OK) return e;
+    if (end_ms <= start_ms) return cs_fail_field(m, "endTime", "must be after startTime");
+    int court = facility_court_index(&r->f->config, court_id);
+    if (court < 0) return cs_fail(m, CS_ERR_NOT_FOUND, "no such court");
+    e = calendar_check_slot(&r->f->config, start_ms, end_ms, r->now_ms, m);
+    if (e != CS_OK) return e;
+    if (r->role == CS_ROLE_MEMBER && member_id[0] != '\0' && strcmp(member_id, r->actor_member_id) != 0) {
+        return cs_fail(m, CS_ERR_FORBIDDEN, "members can only ask for their own price");
+    }
+    if (member_id[0] == '\0') memcpy(member_id, r->actor_member_id, sizeof member_id);
+    uint32_t amount = pricing_amount(r->f, member_id, (uint8_t)court, start_ms, end_ms);
+    json_writer *w = r->reply;
+    json_object_begin(w);
+    json_key(w, "success");
+    json_bool(w, true);
+    json_key(w, "amount");
+    json_int(w, amount);
+    json_key(w, "currency");
+    if (pricing_enabled(&r->f->config)) json_string(w, r->f->config.pricing.currency);
+    else json_null(w);
+    json_key(w, "peak");
+    json_bool(w, pricing_enabled(&r->f->config) && pricing_is_peak(&r->f->config, start_ms));
+    json_key(w, "free");
+    json_bool(w, amount == 0);
+    json_object_end(w);
+    return CS_OK;
 }

@@ -53,6 +53,22 @@ export async function showAvailability(request, env, url) {
   return respond(result, fresh ? { ETag: `"${result.seq}"` } : {});
 }
 
+// GET /api/realtime/price?facilityId=F&courtId=C&startTime=T&endTime=T[&memberId=M]:
+// what a booking would cost, before holding it (docs/PAYMENTS.md). Public;
+// signed in, the caller's own price (staff may name a member; without a
+// session the price for a member without a tier).
+export async function showPrice(request, env, url) {
+  const params = { facilityId: checkFacilityId(url.searchParams.get("facilityId")) };
+  for (const name of ["courtId", "startTime", "endTime", "memberId"]) {
+    const value = url.searchParams.get(name);
+    if (value !== null) params[name] = value;
+  }
+  const { admin, identity } = await credentials(request, env);
+  if (!admin && identity === undefined) delete params.memberId; // nobody's tier is shown to strangers
+  const actor = identity === undefined ? undefined : actorFor(identity, params.facilityId);
+  return respond(await execute(env, "price", params, undefined, actor));
+}
+
 // GET|DELETE|PATCH /api/reservations/{id}: get, cancel, reschedule.
 export async function showReservation(request, env, url, reservationId) {
   return reservationCommand(request, env, "get", reservationId, false);

@@ -8,7 +8,7 @@
 import { logout, mintDevToken, mintToken } from "./account.js";
 import {
   addBlock, bookReservation, cancelReservation, checkinReservation, configureFacility, connect, facilityState, removeBlock,
-  refundReservation, rescheduleReservation, runBodyCommand, setMember, showAvailability, showFacility, showMember,
+  refundReservation, rescheduleReservation, runBodyCommand, setMember, showAvailability, showFacility, showMember, showPrice,
   setDebugClock, showReservation, snapshotFacility, syncFacility, trapFacility,
 } from "./booking.js";
 import { reservationCalendar } from "./calendar.js";
@@ -40,6 +40,7 @@ const ROUTES = [
   [/^\/api\/facilities\/([^/]+)\/snapshot$/, { POST: snapshotFacility }],
   [/^\/api\/realtime\/(attempt|confirm|release|cancel)$/, { POST: runBodyCommand }],
   [/^\/api\/realtime\/availability$/, { GET: showAvailability }],
+  [/^\/api\/realtime\/price$/, { GET: showPrice }],
   [/^\/api\/realtime\/websocket$/, { GET: connect }],
   [/^\/api\/realtime\/sync$/, { POST: syncFacility }],
   [/^\/api\/reservations$/, { POST: bookReservation }],

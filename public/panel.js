@@ -166,9 +166,33 @@ export class BookingPanel {
       },
       el("p", {}, `${longDate(this.board.date)}, from ${timeOf(startTime, this.facility.timeZone)}`),
       length.field,
+      this.#quote(court, startTime, length.select),
       el("div", { class: "actions" }, hold),
     );
     return form;
+  }
+
+  // At a facility with prices: what the chosen length costs, asked of the
+  // core (GET /api/realtime/price) each time the length changes.
+  #quote(court, startTime, select) {
+    if (!this.facility.pricing) return null;
+    const line = el("p", { class: "price", "data-testid": "quote", "aria-live": "polite" }, "");
+    const ask = async () => {
+      const minutes = Number(select.value);
+      const query = new URLSearchParams({
+        facilityId: this.facility.facilityId, courtId: court.courtId, startTime, endTime: plusMinutes(startTime, minutes),
+      });
+      try {
+        const quote = await this.api.get(`/api/realtime/price?${query}`);
+        if (Number(select.value) !== minutes) return; // the length changed meanwhile
+        line.textContent = quote.free ? "Free for you." : `Price: ${money(quote.amount, quote.currency)}${quote.peak ? " (peak time)" : ""}.`;
+      } catch {
+        line.textContent = "";
+      }
+    };
+    select.addEventListener("change", ask);
+    ask();
+    return line;
   }
 
   #waitlist(court, startTime, state) {

@@ -1,6 +1,7 @@
 // pay.test.mjs: the page's Pay step in Debian's Chromium, against the real
 // local runtime with a fake Stripe (tests/fakes/stripe.mjs). A member of a
-// facility with prices holds a slot, sees the price the core fixed, presses
+// facility with prices sees each length's price before holding (asked of
+// the core), holds a slot, sees the price the core fixed, presses
 // Pay and lands on the Checkout URL (answered here by a stub page); Stripe's
 // signed webhook then books the court, and the board shows it as the
 // member's, live; coming back with ?payment=success says what happens next.
@@ -55,7 +56,10 @@ test("Pay: the price shown is the amount charged; the webhook books the court", 
   const start = at("18:00");
   const slot = `button.slot[data-court="court-1"][data-start="${start}"]`;
   await page.locator(slot).click();
+  await page.getByLabel("Length").selectOption("90");
+  await page.waitForFunction(() => document.querySelector('[data-testid="quote"]')?.textContent === "Price: $35.00 (peak time).", null, { timeout: WAIT_MS });
   await page.getByLabel("Length").selectOption("60");
+  await page.waitForFunction(() => document.querySelector('[data-testid="quote"]')?.textContent === "Price: $40.00 (peak time).", null, { timeout: WAIT_MS });
   await page.getByRole("button", { name: "Hold this slot" }).click();
   await page.waitForSelector(`${slot}[data-state="your-hold"]`, { timeout: WAIT_MS });
   assert.equal(await page.locator(".payment legend").textContent(), "Payment");

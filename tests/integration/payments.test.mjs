@@ -136,6 +136,22 @@ describe("paying for a court", () => {
     assert.equal(refundsOf("pi_flow_1").length, 0);
   });
 
+  test("a quote before the hold: the price the hold then shows", async () => {
+    const query = (fields) => `/api/realtime/price?${new URLSearchParams({ facilityId, courtId: "court-3", ...fields })}`;
+    const peak = { startTime: at("18:00"), endTime: at("19:00") };
+    const member = await stack.as("m-quote");
+    const quoted = await member.get(query(peak));
+    assert.equal(quoted.status, 200, JSON.stringify(quoted.body));
+    assert.deepEqual(quoted.body, { success: true, amount: 4000, currency: "usd", peak: true, free: false });
+    const offPeak = await stack.request(query({ startTime: at("09:00"), endTime: at("11:00") })); // no session: public
+    assert.deepEqual(offPeak.body, { success: true, amount: 4500, currency: "usd", peak: false, free: false });
+    assertError(await member.get(query({ startTime: at("18:10"), endTime: at("19:10") })), 409, "rule_violation");
+    assertError(await member.get(query({ ...peak, memberId: "m-gold" })), 403, "forbidden");
+    const hold = await member.post("/api/realtime/attempt", { facilityId, courtId: "court-3", ...peak, memberId: "m-quote" });
+    assert.equal(hold.body.payment.amount, quoted.body.amount);
+    await member.post("/api/realtime/release", { facilityId, reservationId: hold.body.reservationId });
+  });
+
   test("the webhook refuses unsigned, tampered, stale and wrongly keyed events and changes nothing", async () => {
     const { member, reservationId, checkout } = await holdInCheckout(facilityId, "m-sig", "court-2");
     const event = fake.completedEvent(checkout.sessionId, { paymentIntent: "pi_forged" });
