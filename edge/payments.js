@@ -78,6 +78,7 @@ export async function stripeWebhook(request, env) {
         paymentId: session.payment_intent, amount: session.amount_total, currency: session.currency, ...paidAt(event),
       });
     case "checkout.session.expired":
+    case "checkout.session.async_payment_failed": // a delayed payment that failed: the hold ends as if unpaid
       return report(env, event, "checkout_expired", {});
     default:
       return received(event, "ignored");

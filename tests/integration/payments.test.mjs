@@ -247,7 +247,7 @@ describe("paying for a court", () => {
     assert.equal(refundsOf("pi_news").length, 0);
   });
 
-  test("an expired checkout session releases the hold", async () => {
+  test("an expired checkout session, or a failed delayed payment, releases the hold", async () => {
     const { member, reservationId, checkout } = await holdInCheckout(facilityId, "m-exp", "court-4");
     const expired = await deliver(fake.expiredEvent(checkout.sessionId));
     assert.equal(expired.status, 200);
@@ -255,6 +255,11 @@ describe("paying for a court", () => {
     assert.equal((await reservation(member, reservationId)).status, "released");
     const again = await deliver(fake.expiredEvent(checkout.sessionId));
     assert.equal(again.body.outcome, "ignored");
+    // A delayed payment that failed ends its hold the same way.
+    const delayed = await holdInCheckout(facilityId, "m-delayed", "court-4", "09:00");
+    const failed = { ...fake.expiredEvent(delayed.checkout.sessionId), type: "checkout.session.async_payment_failed" };
+    assert.equal((await deliver(failed)).body.outcome, "released");
+    assert.equal((await reservation(delayed.member, delayed.reservationId)).status, "released");
   });
 
   test("free bookings skip payment: a gold member's checkout confirms at once", async () => {

@@ -1,9 +1,10 @@
 /* test_payments.c: prices and payments through the core's one entry point:
  * the price of a hold by court type, duration, peak hours and days and
  * tier; the hold lengthened by checkout and its expiry; payments confirming
- * a hold, arriving late (refunded), twice (once), and refunds on cancel
- * before and after the cutoff; a snapshot taken mid-checkout restores the
- * same state. */
+ * a hold, arriving late (refunded, or booked when paid in time), twice
+ * (once), and refunds on cancel before and after the cutoff; the waitlist
+ * offering rather than booking a priced court; a snapshot taken
+ * mid-checkout restores the same state. */
 #include "check.h"
 #include "driver.h"
 #include "snapshot.h"
@@ -145,6 +146,43 @@ static void test_cancel_refunds_before_cutoff(cs_facility *f) {
     CHECK_INT(count_effects("refund"), 0);
 }
 
+static void test_late_news_of_a_timely_payment(cs_facility *f) {
+    configure(f);
+    attempt(f, T0, "p1", "m1", "c1", "2026-12-02T23:00:00Z", "2026-12-03T00:00:00Z");
+    by_member(f, "checkout", T0, "p1", "m1");
+    int64_t expiry = T0 + 50 * MINUTE; /* 45 minutes' window and 5 of grace */
+    run(f, "{\"op\":\"tick\",\"now\":%lld,\"args\":{}}", (long long)expiry);
+    /* Paid at 00:44:00Z, before the hold lapsed; the news comes at 00:51. */
+    run(f,
+        "{\"op\":\"payment_completed\",\"now\":%lld,\"args\":{\"facilityId\":\"club\",\"reservationId\":\"p1\","
+        "\"paymentId\":\"pi_1\",\"amount\":4500,\"paidAt\":\"2026-12-01T00:44:00Z\"}}",
+        (long long)(expiry + MINUTE));
+    CHECK_STR(text("reply.outcome"), "confirmed");
+    CHECK_STR(text("reply.reservation.status"), "confirmed");
+    CHECK_INT(count_effects("refund"), 0);
+    CHECK_INT(json_at(&out_doc, at("broadcasts"))->count, 1); /* slot_reserved again */
+}
+
+static void test_waitlist_offers_priced_courts(cs_facility *f) {
+    configure(f);
+    run(f,
+        "{\"op\":\"waitlist_join\",\"now\":%lld,\"newId\":\"w1\",\"actor\":{\"memberId\":\"m1\",\"role\":\"member\"},"
+        "\"args\":{\"facilityId\":\"club\",\"memberId\":\"m1\",\"courtId\":\"c2\",\"earliestStart\":\"2026-12-02T14:00:00Z\","
+        "\"latestEnd\":\"2026-12-02T16:00:00Z\",\"durationMinutes\":60,\"mode\":\"auto_book\"}}",
+        (long long)T0);
+    CHECK_INT(number("status"), 201);
+    CHECK_STR(text("reply.promotion.action"), "offered");
+    run(f,
+        "{\"op\":\"waitlist_accept\",\"now\":%lld,\"actor\":{\"memberId\":\"m1\",\"role\":\"member\"},"
+        "\"args\":{\"facilityId\":\"club\",\"waitlistId\":\"w1\"}}",
+        (long long)T0);
+    CHECK_STR(text("reply.error"), "payment_required");
+    by_member(f, "checkout", T0, "w1-1", "m1");
+    CHECK_INT(number("reply.reservation.payment.amount"), 2000);
+    paid(f, T0 + MINUTE, "w1-1", "pi_w", 2000);
+    CHECK_STR(text("reply.reservation.status"), "confirmed");
+}
+
 static void test_snapshot_mid_checkout(cs_facility *f, cs_facility *g) {
     static uint8_t bytes[CS_OUTPUT_MAX];
     configure(f);
@@ -170,6 +208,8 @@ int main(void) {
     test_prices(f);
     test_checkout_window_and_late_payment(f);
     test_cancel_refunds_before_cutoff(f);
+    test_late_news_of_a_timely_payment(f);
+    test_waitlist_offers_priced_courts(f);
     test_snapshot_mid_checkout(f, g);
     free(f);
     free(g);
