@@ -34,6 +34,26 @@ void booking_settle_offer(cs_request *r, cs_reservation *res, bool accept) {
     else transition(r->f, res, CS_RELEASED, CS_ACTION_RELEASE, CS_EVENT_SLOT_RELEASED, r->now_ms);
 }
 
+void booking_confirm_held(cs_request *r, cs_reservation *res) {
+    CS_ASSERT(res->status == CS_HELD);
+    transition(r->f, res, CS_CONFIRMED, CS_ACTION_CONFIRM, CS_EVENT_SLOT_RESERVED, r->now_ms);
+}
+
+void booking_release_held(cs_request *r, cs_reservation *res) {
+    CS_ASSERT(res->status == CS_HELD);
+    transition(r->f, res, CS_RELEASED, CS_ACTION_RELEASE, CS_EVENT_SLOT_RELEASED, r->now_ms);
+}
+
+bool booking_revive_paid(cs_request *r, cs_reservation *res) {
+    CS_ASSERT(res->status == CS_EXPIRED);
+    cs_facility *f = r->f;
+    if (res->start_ms <= r->now_ms || blocks_overlap(f, res->court, res->start_ms, res->end_ms)) return false;
+    uint32_t used = reservation_usage(f, res->court, res->start_ms, res->end_ms, false, res);
+    if (used + res->party_size > f->config.courts[res->court].capacity) return false;
+    transition(f, res, CS_CONFIRMED, CS_ACTION_PAY, CS_EVENT_SLOT_RESERVED, r->now_ms);
+    return true;
+}
+
 void booking_mark_no_show(cs_facility *f, cs_reservation *res, int64_t now_ms) {
     cs_member *m = member_record(f, res->member_id);
     if (m != NULL) {
@@ -57,8 +77,10 @@ void booking_advance(cs_facility *f, int64_t now_ms) {
     waitlist_advance(f, now_ms);
 }
 
+/* {success, reservationId, holdExpiry, payment?}: what the hold costs, when it has a price. */
 static void write_hold(cs_request *r, const char *reservation_id, int64_t hold_expiry_ms) {
     json_writer *w = r->reply;
+    const cs_reservation *res = reservation_find(r->f, reservation_id);
     json_object_begin(w);
     json_key(w, "success");
     json_bool(w, true);
@@ -66,6 +88,10 @@ static void write_hold(cs_request *r, const char *reservation_id, int64_t hold_e
     json_string(w, reservation_id);
     json_key(w, "holdExpiry");
     cs_write_time(w, hold_expiry_ms);
+    if (res != NULL && res->payment != CS_PAY_NONE) {
+        json_key(w, "payment");
+        payments_write(w, r->f, res);
+    }
     json_object_end(w);
 }
 
@@ -203,6 +229,7 @@ static cs_reservation *create(cs_request *r, const attempt_args *a, cs_status st
     memcpy(res->id, r->new_id, strlen(r->new_id) + 1);
     memcpy(res->member_id, a->member_id, strlen(a->member_id) + 1);
     r->f->reservation_count++;
+    if (status == CS_HELD) payments_price_hold(r->f, res);
     if (status == CS_CONFIRMED) reminders_start(r->f, res, r->now_ms, true);
     cs_emit_change(r->f, status == CS_HELD ? CS_EVENT_SLOT_PENDING : CS_EVENT_SLOT_RESERVED,
                    status == CS_HELD ? CS_ACTION_ATTEMPT : CS_ACTION_BOOK, 0, res);
@@ -306,6 +333,11 @@ cs_error booking_confirm(cs_request *r) {
     if (res->status == CS_HELD && r->now_ms >= res->hold_expiry_ms) {
         return fail_hold_expired(&r->f->message, res); /* lapsed; the next tick records it (see CS_EVENTS_MAX) */
     }
+    bool unpaid = res->payment != CS_PAY_NONE && res->payment != CS_PAY_PAID;
+    if (res->status == CS_HELD && unpaid && !cs_bypasses_rules(r)) { /* staff may waive it */
+        return cs_fail(&r->f->message, CS_ERR_PAYMENT_REQUIRED,
+                       "this booking has a price: pay for it (POST /api/stripe/checkout) and the payment confirms it");
+    }
     switch (res->status) {
     case CS_HELD:
         transition(r->f, res, CS_CONFIRMED, CS_ACTION_CONFIRM, CS_EVENT_SLOT_RESERVED, r->now_ms);
@@ -380,6 +412,8 @@ cs_error booking_cancel(cs_request *r) {
             cs_member_changed(r->f, m);
         }
         transition(r->f, res, CS_CANCELLED, CS_ACTION_CANCEL, CS_EVENT_SLOT_RELEASED, r->now_ms);
+        /* Paid and cancelled in time (or by staff): the money goes back; late: the club keeps it. */
+        if (res->payment == CS_PAY_PAID && !late) payments_refund(r->f, res, CS_REFUND_CANCELLED, r->now_ms);
         break;
     case CS_CANCELLED:
         break;
@@ -393,6 +427,10 @@ cs_error booking_cancel(cs_request *r) {
     reservation_write(r->f, res, r->reply);
     json_key(r->reply, "lateCancellation");
     json_bool(r->reply, late);
+    if (res->payment == CS_PAY_PAID || res->payment == CS_PAY_REFUNDED) {
+        json_key(r->reply, "refunded");
+        json_bool(r->reply, res->payment == CS_PAY_REFUNDED);
+    }
     const cs_promotion *promotion = promotion_into(r, res);
     if (promotion != NULL) {
         json_key(r->reply, "waitlistPromotion");
@@ -449,6 +487,7 @@ cs_error booking_reschedule(cs_request *r) {
     e = read_target(r, res, &court, &start_ms, &end_ms);
     if (e == CS_OK && (court != res->court || start_ms != res->start_ms || end_ms != res->end_ms)) {
         e = check_slot(r, res->member_id, court, start_ms, end_ms, res->party_size, res);
+        if (e == CS_OK) e = payments_check_move(r, res, (uint8_t)court, start_ms, end_ms);
         if (e != CS_OK) return e;
         cs_emit(r->f, CS_EVENT_SLOT_RELEASED, res->court, res->start_ms, res->end_ms);
         bool confirmed = res->status == CS_CONFIRMED;
@@ -472,7 +511,7 @@ cs_error booking_reschedule(cs_request *r) {
 }
 
 static const char *const import_fields[] = {"facilityId", "reservationId", "courtId",   "memberId", "startTime",
-                                            "endTime",    "partySize",     "version",   "createdAt", NULL};
+                                            "endTime",    "partySize",     "version",   "createdAt", "payment", NULL};
 
 /* Puts back a confirmed booking known elsewhere (the projection), with its
  * id, version and creation time, when a facility is rebuilt. Capacity
@@ -495,6 +534,8 @@ cs_error booking_import(cs_request *r) {
     if (e == CS_OK) e = args_int(&r->args, "partySize", false, 1, CS_CAPACITY_MAX, &a.party_size, &present);
     if (e == CS_OK) e = args_int(&r->args, "version", true, 1, UINT32_MAX - 1, &version, &present);
     if (e == CS_OK) e = args_time(&r->args, "createdAt", true, &created_ms, &present);
+    cs_reservation paid = {0}; /* its payment, if it had one */
+    if (e == CS_OK) e = payments_read_import(&r->args, &paid);
     if (e != CS_OK) return e;
     if (a.end_ms <= a.start_ms) return cs_fail_field(m, "endTime", "must be after startTime");
     a.court = facility_court_index(&r->f->config, a.court_id);
@@ -513,6 +554,9 @@ cs_error booking_import(cs_request *r) {
                             .created_ms = created_ms, .updated_ms = r->now_ms};
     memcpy(res->id, id, strlen(id) + 1);
     memcpy(res->member_id, a.member_id, strlen(a.member_id) + 1);
+    res->payment = paid.payment;
+    res->amount = paid.amount;
+    memcpy(res->payment_id, paid.payment_id, sizeof res->payment_id);
     r->f->reservation_count++;
     reminders_start(r->f, res, r->now_ms, false);
     cs_emit_change(r->f, CS_EVENT_SLOT_RESERVED, CS_ACTION_IMPORT, 0, res);

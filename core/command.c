@@ -88,6 +88,8 @@ static const struct {
     {"waitlist_accept", waitlist_accept}, {"waitlist_decline", waitlist_decline},
     {"waitlist_list", waitlist_list}, {"waitlist_metrics", waitlist_metrics},
     {"checkin", reminders_check_in}, {"import_member", member_import}, {"raise_seq", op_raise_seq},
+    {"checkout", payments_checkout}, {"payment_completed", payments_completed},
+    {"checkout_expired", payments_checkout_expired}, {"refund", payments_staff_refund}, {"price", pricing_quote},
 #ifndef CS_NO_DEBUG_TRAP
     {"debug_trap", op_debug_trap},
 #endif
@@ -227,6 +229,7 @@ static const char *const action_names[] = {
     [CS_ACTION_WAITLIST_OFFER] = "waitlist_offer", [CS_ACTION_WAITLIST_BOOK] = "waitlist_book",
     [CS_ACTION_WAITLIST_ACCEPT] = "waitlist_accept", [CS_ACTION_WAITLIST_DECLINE] = "waitlist_decline",
     [CS_ACTION_NO_SHOW] = "no_show", [CS_ACTION_CHECK_IN] = "checkin",
+    [CS_ACTION_CHECKOUT] = "checkout", [CS_ACTION_PAY] = "pay", [CS_ACTION_REFUND] = "refund",
 };
 
 static const char *const role_names[] = {
@@ -301,6 +304,7 @@ static const char *const notice_names[] = {
     [CS_NOTICE_CONFIRMATION] = "confirmation", [CS_NOTICE_REMINDER] = "reminder",
     [CS_NOTICE_CANCELLATION] = "cancellation", [CS_NOTICE_NO_SHOW] = "no_show",
     [CS_NOTICE_WAITLIST_OFFER] = "waitlist_offer", [CS_NOTICE_WAITLIST_BOOKED] = "waitlist_auto_booked",
+    [CS_NOTICE_PAYMENT_REFUNDED] = "payment_refunded",
 };
 
 /* A message for the notifier; `noticeId` is its dedupe key. */
@@ -348,6 +352,14 @@ static void write_notice(json_writer *w, const cs_facility *f, const cs_notice *
         json_key(w, "offerExpiry");
         cs_write_time(w, res->hold_expiry_ms);
     }
+    if (n->kind == CS_NOTICE_PAYMENT_REFUNDED) {
+        json_key(w, "refundReason");
+        json_string(w, payments_reason_name(n->refund_reason));
+        json_key(w, "amount");
+        json_int(w, res->amount);
+        json_key(w, "currency");
+        json_string(w, f->config.pricing.currency);
+    }
     json_object_end(w);
     json_object_end(w);
 }
@@ -394,6 +406,7 @@ static void write_effects(json_writer *w, const cs_request *r) {
     }
     for (uint32_t i = 0; i < f->notice_count; i++) write_notice(w, f, &f->notices[i]);
     for (uint32_t i = 0; i < f->replan_count; i++) write_replan(w, f, &f->replans[i]);
+    payments_write_refunds(w, f);
     json_array_end(w);
 }
 
@@ -459,6 +472,7 @@ size_t cs_execute(cs_facility *f, const uint8_t *input, size_t length, uint8_t *
     f->entry_change_count = 0;
     f->notice_count = 0;
     f->replan_count = 0;
+    f->refund_count = 0;
     cs_message_start(&f->message);
     json_writer reply;
     json_writer_init(&reply, out + HEADER_MAX, cap - HEADER_MAX);

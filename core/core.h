@@ -169,6 +169,13 @@ cs_error booking_reschedule(cs_request *r);
 cs_error booking_import(cs_request *r);
 /* Confirms (accept) or releases (decline) a waitlist offer's hold. */
 void booking_settle_offer(cs_request *r, cs_reservation *res, bool accept);
+/* A hold becomes a booking; a hold ends (released). */
+void booking_confirm_held(cs_request *r, cs_reservation *res);
+void booking_release_held(cs_request *r, cs_reservation *res);
+/* A lapsed hold whose payment was made before it lapsed (the news came
+ * late) becomes a booking, if its place is still free and ahead; false
+ * (nothing changed) otherwise. */
+bool booking_revive_paid(cs_request *r, cs_reservation *res);
 /* Nobody came: the booking frees its place and counts on the member. */
 void booking_mark_no_show(cs_facility *f, cs_reservation *res, int64_t now_ms);
 /* The reservation the arguments name, if the actor may act on it. */
@@ -254,6 +261,40 @@ void reminders_write_job_id(json_writer *w, const char *reservation_id, uint16_t
 cs_error reminders_check_in(cs_request *r);
 /* The member served from entry `entry_row` is told: an offer or a booking. */
 void reminders_notice_waitlist(cs_facility *f, const cs_reservation *res, uint16_t entry_row);
+
+/* pricing.c: the price list. */
+/* The `pricing` settings of `configure` (after courts, durations and tiers are read). */
+cs_error pricing_read(const cs_args *a, cs_config *c);
+void pricing_write(json_writer *w, const cs_config *c);
+bool pricing_enabled(const cs_config *c);
+/* Whether a booking starting then is in the peak hours of a peak day. */
+bool pricing_is_peak(const cs_config *c, int64_t start_ms);
+/* What a member's booking of [start, end) on `court` costs, in minor units (0: free). */
+uint32_t pricing_amount(const cs_facility *f, const char *member_id, uint8_t court, int64_t start_ms, int64_t end_ms);
+/* `price`: a quote before the hold. */
+cs_error pricing_quote(cs_request *r);
+
+/* payments.c: checkout, payments and refunds. */
+/* A new hold gets its price (and owes it, unless it is free). */
+void payments_price_hold(cs_facility *f, cs_reservation *res);
+/* A move keeps a priced reservation's price honest: a hold not yet in
+ * checkout takes the new place's price; one in checkout or paid may move
+ * (by a member) only to a place of the same price. Changes `res` only when
+ * it returns CS_OK. */
+cs_error payments_check_move(cs_request *r, cs_reservation *res, uint8_t court, int64_t start_ms, int64_t end_ms);
+/* The optional `payment` of `import` into `into`'s payment fields (only those). */
+cs_error payments_read_import(const cs_args *a, cs_reservation *into);
+/* Marks a paid reservation refunded and asks the host to refund it. */
+void payments_refund(cs_facility *f, cs_reservation *res, cs_refund_reason reason, int64_t now_ms);
+/* {status, amount, currency, payBy?, paymentId?} */
+void payments_write(json_writer *w, const cs_facility *f, const cs_reservation *res);
+/* The effects {type: "refund", refund} of the running command. */
+void payments_write_refunds(json_writer *w, const cs_facility *f);
+const char *payments_reason_name(uint8_t reason);
+cs_error payments_checkout(cs_request *r);
+cs_error payments_completed(cs_request *r);
+cs_error payments_checkout_expired(cs_request *r);
+cs_error payments_staff_refund(cs_request *r);
 
 /* availability.c */
 cs_error availability_day(cs_request *r);

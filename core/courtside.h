@@ -61,6 +61,13 @@ enum {
     CS_GRID_MINUTES_MAX = 240,
     CS_HOLD_TTL_SECONDS_DEFAULT = 15,
     CS_HOLD_TTL_SECONDS_MAX = 3600,
+    CS_PRICES_MAX = 32,                     /* rows of a facility's price list */
+    CS_PRICE_AMOUNT_MAX = 99999999,         /* minor units of one booking's price (Stripe's ceiling) */
+    CS_PAYMENT_WINDOW_MINUTES_MIN = 31,     /* Stripe's 30-minute floor for a session, and a minute for the request to get there */
+    CS_PAYMENT_WINDOW_MINUTES_MAX = 60,     /* ...and at most this long, here */
+    CS_PAYMENT_WINDOW_MINUTES_DEFAULT = 35,
+    CS_PAYMENT_GRACE_MINUTES = 5,           /* a hold in checkout outlives its session by this much */
+    CS_REFUNDS_MAX = 4,                     /* refunds one command asks for */
 };
 
 #define CS_IDEMPOTENCY_TTL_MS INT64_C(86400000) /* keys are remembered 24 h */
@@ -75,10 +82,20 @@ typedef enum cs_status {
     CS_NO_SHOW,
 } cs_status;
 
+/* Where a reservation's payment stands. */
+typedef enum cs_payment_state {
+    CS_PAY_NONE = 0,    /* nothing to pay: free, or booked by staff or the waitlist */
+    CS_PAY_DUE,         /* a priced hold; checkout not started */
+    CS_PAY_CHECKOUT,    /* checkout started: the hold lasts until pay_by_ms + grace */
+    CS_PAY_PAID,
+    CS_PAY_REFUNDED,    /* a refund was asked for (the host carries it out) */
+} cs_payment_state;
+
 typedef struct cs_court {
     char id[CS_ID_MAX + 1];
     char name[CS_NAME_MAX + 1];
     uint16_t capacity;          /* places sold at once on this court */
+    char type[CS_ID_MAX + 1];   /* its type for the price list ("" : untyped) */
 } cs_court;
 
 typedef struct cs_range {
@@ -136,6 +153,26 @@ typedef struct cs_reminder_rules {
     uint32_t no_show_grace_minutes; /* 0: no no-show detection */
 } cs_reminder_rules;
 
+/* One row of the price list: what a booking of a duration costs on courts
+ * of a type, off-peak and in peak hours, in the currency's minor units. */
+typedef struct cs_price {
+    char court_type[CS_ID_MAX + 1]; /* "": any court without a row of its own type */
+    uint16_t duration_minutes;
+    uint32_t amount;
+    uint32_t peak_amount;
+} cs_price;
+
+/* What bookings cost. No rows: every booking is free, no payment step. */
+typedef struct cs_pricing {
+    uint8_t price_count;
+    char currency[4];               /* ISO 4217, lower case: "usd" */
+    cs_price prices[CS_PRICES_MAX];
+    cs_quiet_hours peak;            /* the daily peak hours (local), start -1: none */
+    uint8_t peak_days;              /* a bit per weekday (bit 0 = Sunday) on which they apply */
+    uint8_t free_tiers;             /* a bit per tier (index) whose members book free */
+    uint16_t payment_window_minutes;/* how long a checkout session lives */
+} cs_pricing;
+
 /* The facility's configuration. Two are the same when their encodings
  * (cs_config_encode in snapshot.h) are. */
 typedef struct cs_config {
@@ -160,6 +197,7 @@ typedef struct cs_config {
     cs_rules rules;             /* for members without a tier */
     uint8_t tier_count;
     cs_tier tiers[CS_TIERS_MAX];
+    cs_pricing pricing;
 } cs_config;
 
 /* What the facility knows of a member: their tier and their record. Only
@@ -203,8 +241,12 @@ typedef struct cs_reservation {
     int64_t planned_ms;         /* when the current reminder plan was made (0: none) */
     cs_reminder_rules plan;     /* the policy it was made with (a later change applies to later plans) */
     int64_t reminder_due_ms;    /* the next reminder of the plan, 0 if none: derived, kept for speed */
+    uint8_t payment;            /* cs_payment_state */
+    uint32_t amount;            /* the price fixed at the attempt, minor units */
+    int64_t pay_by_ms;          /* when its checkout session expires (0: not started) */
     char id[CS_ID_MAX + 1];
     char member_id[CS_ID_MAX + 1];
+    char payment_id[CS_ID_MAX + 1]; /* the payment that paid it (a Stripe PaymentIntent id) */
 } cs_reservation;
 
 typedef enum cs_entry_state {
@@ -265,7 +307,26 @@ typedef enum cs_notice_kind {
     CS_NOTICE_NO_SHOW,
     CS_NOTICE_WAITLIST_OFFER,
     CS_NOTICE_WAITLIST_BOOKED,
+    CS_NOTICE_PAYMENT_REFUNDED,
 } cs_notice_kind;
+
+/* Why a payment is refunded. */
+typedef enum cs_refund_reason {
+    CS_REFUND_CANCELLED = 1,    /* cancelled in time (or by staff) */
+    CS_REFUND_HOLD_LOST,        /* paid after the hold ended */
+    CS_REFUND_ALREADY_PAID,     /* a second payment for one booking */
+    CS_REFUND_AMOUNT_MISMATCH,  /* paid another amount than the price */
+    CS_REFUND_UNKNOWN,          /* no such reservation (any more) */
+    CS_REFUND_BY_STAFF,
+} cs_refund_reason;
+
+/* A refund the running command asks the host to make. */
+typedef struct cs_refund {
+    uint8_t reason;             /* cs_refund_reason */
+    uint32_t amount;
+    char reservation_id[CS_ID_MAX + 1];
+    char payment_id[CS_ID_MAX + 1];
+} cs_refund;
 
 /* A message for a member about one of their reservations. */
 typedef struct cs_notice {
@@ -273,6 +334,7 @@ typedef struct cs_notice {
     uint16_t job;               /* reminders: the job's number */
     uint32_t minutes_before;    /* reminders: how long before the start */
     uint16_t entry;             /* waitlist notices: the entry's row + 1 */
+    uint8_t refund_reason;      /* payment_refunded: cs_refund_reason */
     cs_reservation reservation; /* as it was then */
 } cs_notice;
 
@@ -327,6 +389,9 @@ typedef enum cs_action {
     CS_ACTION_WAITLIST_DECLINE,
     CS_ACTION_NO_SHOW,
     CS_ACTION_CHECK_IN,
+    CS_ACTION_CHECKOUT,         /* a hold went to checkout (longer hold) */
+    CS_ACTION_PAY,              /* its payment arrived */
+    CS_ACTION_REFUND,           /* its payment is refunded */
 } cs_action;
 
 /* A change made by the running command, in commit order: the broadcast
@@ -385,6 +450,8 @@ typedef struct cs_facility {
     cs_notice notices[CS_NOTICES_MAX];
     uint32_t replan_count;
     cs_replan replans[CS_NOTICES_MAX]; /* reminder plans that changed (projection) */
+    uint32_t refund_count;
+    cs_refund refunds[CS_REFUNDS_MAX]; /* refunds for the host to make */
     cs_message message;
     json_doc doc;
 } cs_facility;

@@ -26,9 +26,10 @@ static const cs_error_info error_table[] = {
     [CS_ERR_PAYLOAD_TOO_LARGE] = {"payload_too_large", 413},
     [CS_ERR_RATE_LIMITED] = {"rate_limited", 429},
     [CS_ERR_NOT_MODIFIED] = {"not_modified", 304},
+    [CS_ERR_PAYMENT_REQUIRED] = {"payment_required", 402},
 };
 
-_Static_assert(sizeof error_table / sizeof error_table[0] == CS_ERR_NOT_MODIFIED + 1,
+_Static_assert(sizeof error_table / sizeof error_table[0] == CS_ERR_PAYMENT_REQUIRED + 1,
                "every cs_error has a row");
 
 const char *cs_error_code(cs_error error) { return error_table[error].code; }

@@ -26,6 +26,7 @@ typedef enum cs_error {
     CS_ERR_PAYLOAD_TOO_LARGE = 13,
     CS_ERR_RATE_LIMITED = 14,
     CS_ERR_NOT_MODIFIED = 15, /* not a failure: a conditional read found nothing new (304) */
+    CS_ERR_PAYMENT_REQUIRED = 16, /* a priced hold is confirmed by its payment, not by confirm */
 } cs_error;
 
 enum { CS_MESSAGE_MAX = 240 };

@@ -81,7 +81,7 @@ static cs_error read_zone(cs_request *r, cs_config *c) {
     return CS_OK;
 }
 
-static const char *const court_fields[] = {"courtId", "name", "capacity", NULL};
+static const char *const court_fields[] = {"courtId", "name", "capacity", "type", NULL};
 
 static cs_error read_court(cs_request *r, uint32_t node, uint32_t index, cs_court *court) {
     if (json_at(r->args.doc, node)->type != JSON_OBJECT) return fail_entry(&r->f->message, "courts", index, "must be an object");
@@ -92,6 +92,7 @@ static cs_error read_court(cs_request *r, uint32_t node, uint32_t index, cs_cour
     if (e == CS_OK) e = args_id(&a, "courtId", true, court->id);
     if (e == CS_OK) e = args_text(&a, "name", true, CS_NAME_MAX, court->name);
     if (e == CS_OK) e = args_int(&a, "capacity", false, 1, CS_CAPACITY_MAX, &capacity, &present);
+    if (e == CS_OK) e = args_id(&a, "type", false, court->type);
     if (e != CS_OK) {
         /* Prefix the nested field's message with the entry number. */
         cs_message inner = r->f->message;
@@ -279,7 +280,7 @@ static cs_error read_tiers(cs_request *r, cs_config *c) {
 static const char *const configure_fields[] = {"facilityId", "name", "timeZone", "tzRule", "courts",
                                                "openingHours", "gridMinutes", "durationsMinutes",
                                                "holdTtlSeconds", "bufferMinutes", "maxHoldsPerMember", "rules", "tiers",
-                                               "waitlist", "reminders", NULL};
+                                               "waitlist", "reminders", "pricing", NULL};
 
 static cs_error read_config(cs_request *r, cs_config *c) {
     int64_t grid = 0, ttl = CS_HOLD_TTL_SECONDS_DEFAULT, buffer = 0, holds = CS_MAX_HOLDS_DEFAULT;
@@ -304,6 +305,7 @@ static cs_error read_config(cs_request *r, cs_config *c) {
     if (e == CS_OK) e = read_tiers(r, c);
     if (e == CS_OK) e = read_waitlist(r, c);
     if (e == CS_OK) e = read_reminders(r, c);
+    if (e == CS_OK) e = pricing_read(&r->args, c);
     c->configured = true;
     return e;
 }
@@ -443,6 +445,10 @@ void facility_write_settings(json_writer *w, const cs_config *c) {
         json_string(w, c->courts[i].name);
         json_key(w, "capacity");
         json_int(w, c->courts[i].capacity);
+        if (c->courts[i].type[0] != '\0') {
+            json_key(w, "type");
+            json_string(w, c->courts[i].type);
+        }
         json_object_end(w);
     }
     json_array_end(w);
@@ -479,6 +485,10 @@ void facility_write_settings(json_writer *w, const cs_config *c) {
         json_object_end(w);
     }
     json_array_end(w);
+    if (pricing_enabled(c)) {
+        json_key(w, "pricing");
+        pricing_write(w, c);
+    }
 }
 
 cs_error facility_describe(cs_request *r) {

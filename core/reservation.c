@@ -160,5 +160,9 @@ void reservation_write(const cs_facility *f, const cs_reservation *r, json_write
     cs_write_time(w, r->created_ms);
     json_key(w, "updatedAt");
     cs_write_time(w, r->updated_ms);
+    if (r->payment != CS_PAY_NONE) {
+        json_key(w, "payment");
+        payments_write(w, f, r);
+    }
     json_object_end(w);
 }

@@ -62,6 +62,22 @@ static void put_reminder_rules(snap_writer *w, const cs_reminder_rules *rules) {
     put_u32(w, rules->no_show_grace_minutes);
 }
 
+static void put_pricing(snap_writer *w, const cs_pricing *p) {
+    put_u8(w, p->price_count);
+    put_str(w, p->currency);
+    for (uint32_t i = 0; i < p->price_count; i++) {
+        put_str(w, p->prices[i].court_type);
+        put_u16(w, p->prices[i].duration_minutes);
+        put_u32(w, p->prices[i].amount);
+        put_u32(w, p->prices[i].peak_amount);
+    }
+    put_u16(w, (uint16_t)p->peak.start_minute);
+    put_u16(w, (uint16_t)p->peak.end_minute);
+    put_u8(w, p->peak_days);
+    put_u8(w, p->free_tiers);
+    put_u16(w, p->payment_window_minutes);
+}
+
 static void put_config(snap_writer *w, const cs_config *c) {
     put_u8(w, c->configured);
     put_str(w, c->facility_id);
@@ -73,6 +89,7 @@ static void put_config(snap_writer *w, const cs_config *c) {
         put_str(w, c->courts[i].id);
         put_str(w, c->courts[i].name);
         put_u16(w, c->courts[i].capacity);
+        put_str(w, c->courts[i].type);
     }
     for (uint32_t day = 0; day < 7; day++) {
         put_u8(w, c->range_count[day]);
@@ -101,6 +118,7 @@ static void put_config(snap_writer *w, const cs_config *c) {
         put_u32(w, (uint32_t)c->tiers[i].priority);
         put_rules(w, &c->tiers[i].rules);
     }
+    put_pricing(w, &c->pricing);
 }
 
 static void put_tables(snap_writer *w, const cs_facility *f) {
@@ -124,8 +142,12 @@ static void put_tables(snap_writer *w, const cs_facility *f) {
         put_u16(w, r->reminder_first);
         put_i64(w, r->planned_ms);
         put_reminder_rules(w, &r->plan);
+        put_u8(w, r->payment);
+        put_u32(w, r->amount);
+        put_i64(w, r->pay_by_ms);
         put_str(w, r->id);
         put_str(w, r->member_id);
+        put_str(w, r->payment_id);
     }
     put_u32(w, f->idempotency_count);
     for (uint32_t i = 0; i < CS_IDEMPOTENCY_KEYS_MAX; i++) {
@@ -289,6 +311,23 @@ static void get_reminder_rules(snap_reader *r, cs_reminder_rules *rules) {
     check(r, rules->policy != CS_REMIND_INTERVAL || rules->every_minutes > 0);
 }
 
+static void get_pricing(snap_reader *r, cs_pricing *p) {
+    p->price_count = get_u8(r);
+    check(r, p->price_count <= CS_PRICES_MAX);
+    get_str(r, p->currency, 3);
+    for (uint32_t i = 0; r->ok && i < p->price_count; i++) {
+        get_str(r, p->prices[i].court_type, CS_ID_MAX);
+        p->prices[i].duration_minutes = get_u16(r);
+        p->prices[i].amount = get_u32(r);
+        p->prices[i].peak_amount = get_u32(r);
+    }
+    p->peak.start_minute = (int16_t)get_u16(r);
+    p->peak.end_minute = (int16_t)get_u16(r);
+    p->peak_days = get_u8(r);
+    p->free_tiers = get_u8(r);
+    p->payment_window_minutes = get_u16(r);
+}
+
 static void get_config(snap_reader *r, cs_config *c) {
     c->configured = get_u8(r) != 0;
     get_str(r, c->facility_id, CS_FACILITY_ID_MAX);
@@ -302,6 +341,7 @@ static void get_config(snap_reader *r, cs_config *c) {
         get_str(r, c->courts[i].id, CS_ID_MAX);
         get_str(r, c->courts[i].name, CS_NAME_MAX);
         c->courts[i].capacity = get_u16(r);
+        get_str(r, c->courts[i].type, CS_ID_MAX);
     }
     for (uint32_t day = 0; r->ok && day < 7; day++) {
         c->range_count[day] = get_u8(r);
@@ -334,6 +374,7 @@ static void get_config(snap_reader *r, cs_config *c) {
         c->tiers[i].priority = (int32_t)get_u32(r);
         get_rules(r, &c->tiers[i].rules);
     }
+    get_pricing(r, &c->pricing);
 }
 
 static void get_reservations(snap_reader *r, cs_facility *f) {
@@ -361,10 +402,14 @@ static void get_reservations(snap_reader *r, cs_facility *f) {
         res->reminder_first = get_u16(r);
         res->planned_ms = get_i64(r);
         get_reminder_rules(r, &res->plan);
+        res->payment = get_u8(r);
+        res->amount = get_u32(r);
+        res->pay_by_ms = get_i64(r);
         get_str(r, res->id, CS_ID_MAX);
         get_str(r, res->member_id, CS_ID_MAX);
+        get_str(r, res->payment_id, CS_ID_MAX);
         check(r, res->status >= CS_HELD && res->status <= CS_NO_SHOW && res->court < f->config.court_count &&
-                     res->start_ms < res->end_ms);
+                     res->start_ms < res->end_ms && res->payment <= CS_PAY_REFUNDED);
     }
 }
 

@@ -13,7 +13,7 @@
 
 #include "courtside.h"
 
-#define CS_SNAPSHOT_VERSION 3u
+#define CS_SNAPSHOT_VERSION 4u
 
 /* The configuration's part is at most this long. */
 #define CS_SNAPSHOT_CONFIG_MAX (64 * 1024)

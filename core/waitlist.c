@@ -57,7 +57,11 @@ bool waitlist_serve_entry(cs_request *r, cs_entry *e, cs_place place) {
     if (reservation_find(f, id) != NULL || f->promotion_count == CS_PROMOTIONS_MAX) return false;
     cs_reservation *res = reservation_allocate(f);
     if (res == NULL) return false;
-    bool offer = e->mode == CS_MODE_OFFER;
+    /* A booking with a price is never booked unpaid: at a facility with
+     * prices an auto-booking entry is offered the place, to pay for. */
+    int64_t end_ms = place.start_ms + (int64_t)e->duration_minutes * CIVIL_MS_PER_MINUTE;
+    uint32_t price = pricing_amount(f, e->member_id, place.court, place.start_ms, end_ms);
+    bool offer = e->mode == CS_MODE_OFFER || price > 0;
     int64_t offer_end = r->now_ms + (int64_t)f->config.waitlist.offer_minutes * CIVIL_MS_PER_MINUTE;
     *res = (cs_reservation){.in_use = true,
                             .status = offer ? CS_HELD : CS_CONFIRMED,
@@ -65,11 +69,13 @@ bool waitlist_serve_entry(cs_request *r, cs_entry *e, cs_place place) {
                             .party_size = e->party_size,
                             .version = 1,
                             .start_ms = place.start_ms,
-                            .end_ms = place.start_ms + (int64_t)e->duration_minutes * CIVIL_MS_PER_MINUTE,
+                            .end_ms = end_ms,
                             .hold_expiry_ms = offer_end < place.start_ms ? offer_end : place.start_ms,
                             .created_ms = r->now_ms,
                             .updated_ms = r->now_ms,
-                            .offer_entry = offer ? (uint16_t)(row_of(f, e) + 1) : 0};
+                            .offer_entry = offer ? (uint16_t)(row_of(f, e) + 1) : 0,
+                            .payment = price > 0 ? CS_PAY_DUE : CS_PAY_NONE,
+                            .amount = price};
     memcpy(res->id, id, n + 1);
     memcpy(res->member_id, e->member_id, strlen(e->member_id) + 1);
     f->reservation_count++;
@@ -368,7 +374,12 @@ cs_error waitlist_accept(cs_request *r) {
     if (e->state != CS_ENTRY_OFFERED) {
         return cs_fail(&r->f->message, CS_ERR_HOLD_EXPIRED, "there is no open offer for this entry (it expired or was declined)");
     }
-    booking_settle_offer(r, offer_of(r, e), true);
+    cs_reservation *offer = offer_of(r, e);
+    if ((offer->payment == CS_PAY_DUE || offer->payment == CS_PAY_CHECKOUT) && !cs_bypasses_rules(r)) {
+        return cs_fail(&r->f->message, CS_ERR_PAYMENT_REQUIRED,
+                       "this offer has a price: pay for it (POST /api/stripe/checkout with its reservationId) to accept it");
+    }
+    booking_settle_offer(r, offer, true);
     write_entry_reply(r, e, NULL);
     return CS_OK;
 }

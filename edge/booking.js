@@ -53,6 +53,22 @@ export async function showAvailability(request, env, url) {
   return respond(result, fresh ? { ETag: `"${result.seq}"` } : {});
 }
 
+// GET /api/realtime/price?facilityId=F&courtId=C&startTime=T&endTime=T[&memberId=M]:
+// what a booking would cost, before holding it (docs/PAYMENTS.md). Public;
+// signed in, the caller's own price (staff may name a member; without a
+// session the price for a member without a tier).
+export async function showPrice(request, env, url) {
+  const params = { facilityId: checkFacilityId(url.searchParams.get("facilityId")) };
+  for (const name of ["courtId", "startTime", "endTime", "memberId"]) {
+    const value = url.searchParams.get(name);
+    if (value !== null) params[name] = value;
+  }
+  const { admin, identity } = await credentials(request, env);
+  if (!admin && identity === undefined) delete params.memberId; // nobody's tier is shown to strangers
+  const actor = identity === undefined ? undefined : actorFor(identity, params.facilityId);
+  return respond(await execute(env, "price", params, undefined, actor));
+}
+
 // GET|DELETE|PATCH /api/reservations/{id}: get, cancel, reschedule.
 export async function showReservation(request, env, url, reservationId) {
   return reservationCommand(request, env, "get", reservationId, false);
@@ -70,6 +86,12 @@ export async function rescheduleReservation(request, env, url, reservationId) {
 // who and when).
 export async function checkinReservation(request, env, url, reservationId) {
   return reservationCommand(request, env, "checkin", reservationId, false);
+}
+
+// POST /api/reservations/{id}/refund: staff give a paid booking's money
+// back (the core checks the role; docs/PAYMENTS.md).
+export async function refundReservation(request, env, url, reservationId) {
+  return reservationCommand(request, env, "refund", reservationId, false);
 }
 
 // GET|PUT /api/facilities/{id}/members/{memberId}: a member's record; its tier.
@@ -186,7 +208,7 @@ export function checkFacilityId(value) {
 }
 
 // The facility id named in a JSON body, needed to route it.
-function facilityIdOf(body) {
+export function facilityIdOf(body) {
   let value;
   try {
     value = JSON.parse(decoder.decode(body));

@@ -7,8 +7,9 @@
 // SNAPSHOT_EVERY commands a snapshot replaces the log behind it; start-up
 // restores the snapshot and replays the tail. The alarm is the earlier of
 // the core's deadline and the next drain; the drain also puts the
-// notification effects on NOTIFICATION_QUEUE (glue/producer.js). WebSockets (edge/sockets.js) get
-// every broadcast in commit order. No booking rule lives here: the core
+// notification effects on NOTIFICATION_QUEUE (glue/producer.js) and the
+// refunds the core asked for to Stripe (edge/refunds.js). WebSockets
+// (edge/sockets.js) get every broadcast in commit order. No booking rule lives here: the core
 // decides, the object carries bytes and keeps them.
 //
 // Lifecycle hooks: onStart (construction and wake-up), onRequest (a command
@@ -25,6 +26,7 @@ import { writeRows } from "../glue/projection.js";
 import { rebuild } from "../glue/rebuild.js";
 import { FacilityStore } from "../glue/store.js";
 import { jsonResponse } from "./http.js";
+import { sendRefunds } from "./refunds.js";
 import { LIMITS, RateLimiter, envInteger } from "./limits.js";
 import { isSessionOpen } from "./sessions.js";
 import { Sockets, errorFrame } from "./sockets.js";
@@ -447,8 +449,9 @@ export class FacilityObject extends DurableObject {
     if (run !== null) this.ctx.waitUntil?.(run.then(() => this.#arm()).catch((error) => console.error(error)));
   }
 
-  // One D1 batch of outbox rows, then its notices onto the queue (before
-  // the drain removes the rows; a failure of either keeps them).
+  // One D1 batch of outbox rows, then its notices onto the queue, then its
+  // refunds to Stripe (edge/refunds.js) (before the drain removes the rows;
+  // a failure of any keeps them; each step is idempotent).
   // OUTBOX_DRAIN=off (development only) makes every batch fail, as if D1
   // were down.
   async #writeRows(rows) {
@@ -457,6 +460,7 @@ export class FacilityObject extends DurableObject {
     }
     await writeRows(this.env.DB, this.#facilityId, rows);
     await sendNotices(this.env.NOTIFICATION_QUEUE, this.#facilityId, rows);
+    await sendRefunds(this.env, this.#facilityId, rows);
   }
 
   // The time the core is given: the real time, plus the development-only

@@ -39,6 +39,18 @@ const TABLES = {
       text: (v) =>
         `${v.facility}: from the waitlist, you are now booked on ${v.court}, ${v.date}, ${v.start}-${v.end}. ${v.link}`,
     },
+    payment_refunded: {
+      subject: (v) => `Payment refunded: ${v.court}, ${v.date}`,
+      text: (v) => `${v.facility}: your payment${v.amount === null ? "" : ` of ${v.amount}`} for ${v.court}, ${v.date}, ${v.start}-${v.end}, is refunded: ${v.why}. ${v.link}`,
+    },
+    reasons: {
+      hold_lost: "it arrived after the hold on the court had ended, so the court was not booked",
+      already_paid: "the booking was already paid",
+      amount_mismatch: "the amount did not match the booking's price, which is still owed",
+      unknown_reservation: "the booking it was for could not be found",
+      cancelled: "you cancelled in time",
+      staff: "the club refunded it",
+    },
     hours: (n) => (n === 1 ? "1 hour" : `${n} hours`),
     minutes: (n) => (n === 1 ? "1 minute" : `${n} minutes`),
     and: " ",
@@ -76,13 +88,25 @@ const TABLES = {
         `${v.facility}: desde la lista de espera, ya tienes reserva en ${v.court}, ${v.date}, ${v.start}-${v.end}. ` +
         `${v.link}`,
     },
+    payment_refunded: {
+      subject: (v) => `Pago devuelto: ${v.court}, ${v.date}`,
+      text: (v) => `${v.facility}: te devolvemos el pago${v.amount === null ? "" : ` de ${v.amount}`} por ${v.court}, ${v.date}, ${v.start}-${v.end}, porque ${v.why}. ${v.link}`,
+    },
+    reasons: {
+      hold_lost: "llegó cuando la pista ya no estaba retenida, así que no se reservó",
+      already_paid: "la reserva ya estaba pagada",
+      amount_mismatch: "el importe no coincidía con el precio de la reserva, que sigue pendiente",
+      unknown_reservation: "no encontramos la reserva a la que correspondía",
+      cancelled: "cancelaste a tiempo",
+      staff: "el club lo ha devuelto",
+    },
     hours: (n) => (n === 1 ? "1 hora" : `${n} horas`),
     minutes: (n) => (n === 1 ? "1 minuto" : `${n} minutos`),
     and: " y ",
   },
 };
 
-export const KINDS = Object.keys(TABLES.en).filter((key) => typeof TABLES.en[key] === "object");
+export const KINDS = Object.keys(TABLES.en).filter((key) => typeof TABLES.en[key] === "object" && key !== "reasons");
 export const LANGUAGES = Object.keys(TABLES);
 
 // {subject, text} for `notice` ({kind, facilityId, courtId, startTime,
@@ -107,6 +131,8 @@ export function render(notice, { facilityName, timeZone, courtName, language, ba
     deadline: notice.offerExpiry === undefined ? null : stamp(notice.offerExpiry),
     lead: Number.isInteger(notice.minutesBefore) ? leadTime(table, notice.minutesBefore) : null,
     link: `${String(baseUrl ?? "").replace(/\/+$/, "")}/f/${notice.facilityId}`,
+    amount: Number.isInteger(notice.amount) ? money(locale, notice.amount, notice.currency) : null,
+    why: table.reasons[notice.refundReason] ?? table.reasons.staff,
   };
   // A time that ends in a period (es-MX "7:30 p.m.") must not get a second one.
   const tidy = (words) => words.replace(/\.\.(?=\s|$)/g, ".");
@@ -129,6 +155,17 @@ function pick(language) {
 function format(locale, timeZone, options) {
   const formatter = new Intl.DateTimeFormat(locale, { timeZone, ...options });
   return (instant) => formatter.format(new Date(instant)).replace(/[\u00a0\u2009\u202f]/g, " ");
+}
+
+// An amount in a currency's minor units, as money ("$45.00", "45,00 €").
+function money(locale, amount, currency) {
+  try {
+    const formatter = new Intl.NumberFormat(locale, { style: "currency", currency: String(currency).toUpperCase() });
+    const digits = formatter.resolvedOptions().maximumFractionDigits;
+    return formatter.format(amount / 10 ** digits).replace(/[\u00a0\u202f]/g, " ");
+  } catch {
+    return `${amount} ${currency}`;
+  }
 }
 
 // "2 hours", "1 hour 30 minutes", "30 minutes".

@@ -2,13 +2,13 @@
 // docs/REALTIME.md) to its handlers: the facility's Durable Object for
 // everything a facility decides (edge/booking.js, edge/waitlist.js), the
 // D1 projection for cross-facility reads (edge/queries.js), KV sessions
-// for tokens (edge/account.js). The Worker checks only what it needs to
-// route a request and who is calling; every booking judgement belongs to
-// the core.
+// for tokens (edge/account.js), Stripe for payments (edge/payments.js).
+// The Worker checks only what it needs to route a request and who is
+// calling; every booking judgement belongs to the core.
 import { logout, mintDevToken, mintToken } from "./account.js";
 import {
   addBlock, bookReservation, cancelReservation, checkinReservation, configureFacility, connect, facilityState, removeBlock,
-  rescheduleReservation, runBodyCommand, setMember, showAvailability, showFacility, showMember,
+  refundReservation, rescheduleReservation, runBodyCommand, setMember, showAvailability, showFacility, showMember, showPrice,
   setDebugClock, showReservation, snapshotFacility, syncFacility, trapFacility,
 } from "./booking.js";
 import { reservationCalendar } from "./calendar.js";
@@ -18,6 +18,7 @@ import { HttpError } from "./http.js";
 import { debugNotices, debugNotify, queueStats } from "./notifications.js";
 import { consumeNotifications } from "./notifier.js";
 import { PAGE_FILES, facilityPage, pageFile } from "./page.js";
+import { startCheckout, stripeWebhook } from "./payments.js";
 import { bookingReminders, myReservations, projectedReservations, projectedWaitlist, showAudit, showDirectory } from "./queries.js";
 import { sweepNotifications } from "./sweep.js";
 import { answerOffer, joinWaitlist, leaveWaitlist, listWaitlist, waitlistMetrics } from "./waitlist.js";
@@ -39,11 +40,15 @@ const ROUTES = [
   [/^\/api\/facilities\/([^/]+)\/snapshot$/, { POST: snapshotFacility }],
   [/^\/api\/realtime\/(attempt|confirm|release|cancel)$/, { POST: runBodyCommand }],
   [/^\/api\/realtime\/availability$/, { GET: showAvailability }],
+  [/^\/api\/realtime\/price$/, { GET: showPrice }],
   [/^\/api\/realtime\/websocket$/, { GET: connect }],
   [/^\/api\/realtime\/sync$/, { POST: syncFacility }],
   [/^\/api\/reservations$/, { POST: bookReservation }],
   [/^\/api\/reservations\/([^/]+)$/, { GET: showReservation, DELETE: cancelReservation, PATCH: rescheduleReservation }],
   [/^\/api\/reservations\/([^/]+)\/checkin$/, { POST: checkinReservation }],
+  [/^\/api\/reservations\/([^/]+)\/refund$/, { POST: refundReservation }],
+  [/^\/api\/stripe\/checkout$/, { POST: startCheckout }],
+  [/^\/api\/stripe\/webhook$/, { POST: stripeWebhook }],
   [/^\/api\/reservations\/([^/]+)\/calendar\.ics$/, { GET: reservationCalendar }],
   [/^\/api\/bookings\/([^/]+)\/reminders$/, { GET: bookingReminders }],
   [/^\/api\/waitlist$/, { GET: listWaitlist, POST: joinWaitlist }],

@@ -148,6 +148,7 @@ function reservationOf(row) {
     updatedAt: row.updated_at,
   };
   if (row.hold_expiry !== null) reservation.holdExpiry = row.hold_expiry;
+  if (typeof row.payment === "string") reservation.payment = JSON.parse(row.payment);
   return reservation;
 }
 

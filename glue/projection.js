@@ -43,18 +43,19 @@ const WRITERS = {
       db
         .prepare(
           `INSERT INTO reservations (reservation_id, facility_id, court_id, member_id, start_time, end_time,
-             start_ms, end_ms, party_size, status, version, hold_expiry, created_at, updated_at)
-           VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+             start_ms, end_ms, party_size, status, version, hold_expiry, created_at, updated_at, payment)
+           VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
            ON CONFLICT (reservation_id) DO UPDATE SET court_id = excluded.court_id,
              start_time = excluded.start_time, end_time = excluded.end_time, start_ms = excluded.start_ms,
              end_ms = excluded.end_ms, party_size = excluded.party_size, status = excluded.status,
-             version = excluded.version, hold_expiry = excluded.hold_expiry, updated_at = excluded.updated_at
+             version = excluded.version, hold_expiry = excluded.hold_expiry, updated_at = excluded.updated_at,
+             payment = excluded.payment
            WHERE excluded.version > reservations.version`,
         )
         .bind(
           r.reservationId, facilityId, r.courtId, r.memberId, r.startTime, r.endTime,
           Date.parse(r.startTime), Date.parse(r.endTime), r.partySize, r.status, r.version,
-          r.holdExpiry ?? null, r.createdAt, r.updatedAt,
+          r.holdExpiry ?? null, r.createdAt, r.updatedAt, r.payment === undefined ? null : JSON.stringify(r.payment),
         ),
       db
         .prepare(

@@ -1,8 +1,8 @@
 // rebuild.js: a facility rebuilt from the D1 projection in a fresh core
 // (POST /api/realtime/sync): configured with its stored settings, its seq
 // carried on past the old one, its blocked periods and member records put
-// back, then every booking imported with its own id, version and creation
-// time. The host stores the result in place of its log and snapshot. No
+// back, then every booking imported with its own id, version, creation
+// time and payment. The host stores the result in place of its log and snapshot. No
 // platform API here.
 import { Core, encodeCommand } from "./core.js";
 
@@ -37,8 +37,9 @@ export function rebuild(wasmModule, facilityId, actor, { settings, blocks, membe
   let deadline = configured.deadline;
   const skipped = [];
   for (const r of reservations) {
-    const { reservationId, courtId, memberId, startTime, endTime, partySize, version, createdAt } = r;
+    const { reservationId, courtId, memberId, startTime, endTime, partySize, version, createdAt, payment } = r;
     const args = { facilityId, reservationId, courtId, memberId, startTime, endTime, partySize, version, createdAt };
+    if (payment !== undefined) args.payment = payment; // so a cancel in time is still refunded
     const output = run("import", args);
     deadline = output.deadline;
     if (output.status !== 200) skipped.push({ reservationId, error: output.reply.error, message: output.reply.message });

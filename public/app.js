@@ -51,6 +51,7 @@ async function main() {
   $("next-day").addEventListener("click", () => stepDay(1));
   narrow.addEventListener("change", drawAll);
   setUpAccount();
+  sayPaymentOutcome();
 
   live = new LiveAvailability(facility.facilityId, picker.value, {
     onState(availability) {
@@ -268,12 +269,26 @@ async function cancelBooking(reservation) {
 
 async function answerOffer(entry, answer) {
   try {
+    if (answer === "accept" && facility.pricing) return await payForOffer(entry);
     await api.post(`/api/waitlist/${answer}`, { facilityId: facility.facilityId, waitlistId: entry.waitlistId });
     say(answer === "accept" ? "Offer accepted: the court is booked for you." : "Offer declined.");
     await refreshMine();
   } catch (error) {
     showError(error);
   }
+}
+
+// At a facility with prices an offer is accepted by paying for it (the
+// webhook then books it); a free one is booked at once.
+async function payForOffer(entry) {
+  const reply = await api.post("/api/stripe/checkout", { facilityId: facility.facilityId, reservationId: entry.reservationId });
+  if (!reply.free) {
+    say("Taking you to the payment page…");
+    location.assign(reply.checkoutUrl);
+    return;
+  }
+  say("Offer accepted: the court is booked for you.");
+  await refreshMine();
 }
 
 // "Add to calendar": the booking's .ics, fetched with the session and
@@ -309,6 +324,13 @@ function showMessage(text) {
   const alert = $("alert");
   alert.hidden = false;
   $("alert-text").textContent = text;
+}
+
+// Back from Stripe's page (?payment=success|cancelled): what happens next.
+function sayPaymentOutcome() {
+  const outcome = new URLSearchParams(location.search).get("payment");
+  if (outcome === "success") showMessage("Payment received. Your booking is confirmed as soon as the payment is settled; it shows under My bookings.");
+  if (outcome === "cancelled") showMessage("Payment cancelled. The court stays held for you until the checkout expires: pick it to pay, or let it go.");
 }
 
 function say(text) {

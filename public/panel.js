@@ -1,6 +1,8 @@
 // panel.js: the booking panel beside the board, for the cell the member
 // picked: choose a length and hold a free slot; watch the hold's countdown,
-// pass the (placeholder) payment step and confirm it, or let it go; join
+// pay for it (a facility with prices: Stripe Checkout, whose webhook
+// confirms it) or confirm it (a free facility, whose payment step is a
+// marked placeholder), or let it go; join
 // the waitlist for a taken slot; see one's own booking. Every request goes
 // through the API; what the panel learns it reports to the page (`events`).
 import { el } from "./dom.js";
@@ -36,12 +38,16 @@ export class BookingPanel {
     return this.#show(`${court.name} is taken`, this.#waitlist(court, startTime, cell.state));
   }
 
-  // The hold's countdown, payment placeholder, confirm and release.
+  // The hold's countdown, the payment step (Pay, or the placeholder of a
+  // free facility with Confirm) and release.
   showHold(reservation) {
     const court = this.#courtName(reservation.courtId);
+    const priced = this.facility.pricing !== undefined && this.facility.pricing !== null;
     const left = el("strong", { class: "countdown", "data-testid": "countdown" });
-    const status = el("p", { class: "hold-status", role: "status" }, "Held for you. Confirm before the time runs out.");
-    const confirm = el("button", { type: "button", class: "primary", onclick: () => this.#confirm(reservation, confirm) }, "Confirm booking");
+    const status = el("p", { class: "hold-status", role: "status" }, `Held for you. ${priced ? "Pay" : "Confirm"} before the time runs out.`);
+    const confirm = priced
+      ? el("button", { type: "button", class: "primary", onclick: () => this.#pay(reservation, confirm) }, "Pay")
+      : el("button", { type: "button", class: "primary", onclick: () => this.#confirm(reservation, confirm) }, "Confirm booking");
     const release = el("button", { type: "button", onclick: () => this.#release(reservation) }, "Let it go");
     const tick = () => {
       const ms = Date.parse(reservation.holdExpiry) - Date.now();
@@ -55,19 +61,68 @@ export class BookingPanel {
     };
     this.#show(`Your hold on ${court}`, [
       el("p", {}, spanOf(reservation.startTime, reservation.endTime, this.facility.timeZone)),
-      el("p", {}, "Time left to confirm: ", left),
+      el("p", {}, `Time left to ${priced ? "pay" : "confirm"}: `, left),
       status,
-      el(
-        "fieldset",
-        { class: "payment" },
-        el("legend", {}, "Payment (placeholder)"),
-        el("p", {}, "Payments are not connected yet: no card is needed and nothing is charged. Confirming books the court."),
-      ),
+      priced
+        ? this.#payStep(reservation, confirm)
+        : el(
+          "fieldset",
+          { class: "payment" },
+          el("legend", {}, "Payment (placeholder)"),
+          el("p", {}, "Payments are not connected yet: no card is needed and nothing is charged. Confirming books the court."),
+        ),
       el("div", { class: "actions" }, confirm, release),
     ]);
     tick();
     this.#timer = setInterval(tick, 250);
     confirm.focus();
+  }
+
+  // The price (as the core fixed it at the hold) and what paying does; the
+  // reservation is read again, so a hold already in checkout shows its
+  // longer expiry.
+  #payStep(reservation, pay) {
+    const price = el("p", { class: "price", "data-testid": "price" }, "Looking up the price…");
+    const show = (payment) => {
+      if (payment === undefined) {
+        price.textContent = "This booking is free for you.";
+        pay.textContent = "Confirm booking";
+        return;
+      }
+      price.textContent = `Price: ${money(payment.amount, payment.currency)}. You pay on Stripe's secure page; the booking is confirmed when the payment arrives.`;
+      pay.textContent = `Pay ${money(payment.amount, payment.currency)}`;
+    };
+    if (reservation.payment !== undefined) show(reservation.payment);
+    this.api.get(`/api/reservations/${encodeURIComponent(reservation.reservationId)}`).then(({ reservation: current }) => {
+      if (current.holdExpiry !== undefined) reservation.holdExpiry = current.holdExpiry;
+      reservation.payment = current.payment;
+      show(current.payment);
+    }, (error) => this.events.failed(error));
+    return el("fieldset", { class: "payment" }, el("legend", {}, "Payment"), price);
+  }
+
+  // Starts checkout: a free hold is confirmed at once; otherwise the member
+  // goes to Stripe's page and comes back to this page when done.
+  async #pay(reservation, button) {
+    button.disabled = true;
+    try {
+      const reply = await this.api.post("/api/stripe/checkout", {
+        facilityId: this.facility.facilityId,
+        reservationId: reservation.reservationId,
+      });
+      if (!reply.free) {
+        this.events.say("Taking you to the payment page…");
+        location.assign(reply.checkoutUrl);
+        return;
+      }
+      clearInterval(this.#timer);
+      this.events.confirmed(reply.reservation);
+      const court = this.facility.courts.find((c) => c.courtId === reply.reservation.courtId);
+      this.#show("Booked", [el("p", { role: "status" }, "Your court is booked."), ...this.#yours(reply.reservation, court)]);
+    } catch (error) {
+      button.disabled = error.code === "hold_expired";
+      this.events.failed(error);
+    }
   }
 
   #choose(court, startTime) {
@@ -99,6 +154,7 @@ export class BookingPanel {
               status: "held",
               holdExpiry: reply.holdExpiry,
               version: 1,
+              payment: reply.payment,
             };
             this.events.held(reservation);
             this.showHold(reservation);
@@ -110,9 +166,33 @@ export class BookingPanel {
       },
       el("p", {}, `${longDate(this.board.date)}, from ${timeOf(startTime, this.facility.timeZone)}`),
       length.field,
+      this.#quote(court, startTime, length.select),
       el("div", { class: "actions" }, hold),
     );
     return form;
+  }
+
+  // At a facility with prices: what the chosen length costs, asked of the
+  // core (GET /api/realtime/price) each time the length changes.
+  #quote(court, startTime, select) {
+    if (!this.facility.pricing) return null;
+    const line = el("p", { class: "price", "data-testid": "quote", "aria-live": "polite" }, "");
+    const ask = async () => {
+      const minutes = Number(select.value);
+      const query = new URLSearchParams({
+        facilityId: this.facility.facilityId, courtId: court.courtId, startTime, endTime: plusMinutes(startTime, minutes),
+      });
+      try {
+        const quote = await this.api.get(`/api/realtime/price?${query}`);
+        if (Number(select.value) !== minutes) return; // the length changed meanwhile
+        line.textContent = quote.free ? "Free for you." : `Price: ${money(quote.amount, quote.currency)}${quote.peak ? " (peak time)" : ""}.`;
+      } catch {
+        line.textContent = "";
+      }
+    };
+    select.addEventListener("change", ask);
+    ask();
+    return line;
   }
 
   #waitlist(court, startTime, state) {
@@ -215,6 +295,16 @@ export class BookingPanel {
     this.element.replaceChildren(el("h2", { id: "panel-title" }, title), close, ...[content].flat());
     this.element.scrollIntoView({ block: "nearest" });
     (this.element.querySelector("select, input, button.primary") ?? close).focus(); // keyboard users land in the panel
+  }
+}
+
+// An amount in a currency's minor units, as money ("$40.00").
+export function money(amount, currency) {
+  try {
+    const format = new Intl.NumberFormat(undefined, { style: "currency", currency: currency.toUpperCase() });
+    return format.format(amount / 10 ** format.resolvedOptions().maximumFractionDigits);
+  } catch {
+    return `${amount} ${currency}`;
   }
 }
 

@@ -40,6 +40,9 @@ const ERRORS = {
   idempotency_key_reused: "That request was already used for another booking. Please try again.",
   internal: "Something went wrong on our side. Please try again.",
   unavailable: "The club's bookings are briefly unavailable. Please try again in a moment.",
+  payment_required: "This court has a price: pay for it to confirm the booking.",
+  payment_provider_error: "The payment page could not be opened just now. Your hold is kept; please try Pay again.",
+  payments_unavailable: "Paying online is not available at this club right now. Please ask at the desk.",
 };
 
 // The sentence for a failed request: `error` is {status, code, message,
