@@ -115,10 +115,7 @@ export class BookingPanel {
         location.assign(reply.checkoutUrl);
         return;
       }
-      clearInterval(this.#timer);
-      this.events.confirmed(reply.reservation);
-      const court = this.facility.courts.find((c) => c.courtId === reply.reservation.courtId);
-      this.#show("Booked", [el("p", { role: "status" }, "Your court is booked."), ...this.#yours(reply.reservation, court)]);
+      this.#booked(reply.reservation);
     } catch (error) {
       button.disabled = error.code === "hold_expired";
       this.events.failed(error);
@@ -239,6 +236,14 @@ export class BookingPanel {
     return form;
   }
 
+  // The hold became a booking: the countdown stops and the panel says so.
+  #booked(reservation) {
+    clearInterval(this.#timer);
+    this.events.confirmed(reservation);
+    const court = this.facility.courts.find((c) => c.courtId === reservation.courtId);
+    this.#show("Booked", [el("p", { role: "status" }, "Your court is booked."), ...this.#yours(reservation, court)]);
+  }
+
   #yours(reservation, court) {
     return [
       el("p", {}, `${court.name}, ${spanOf(reservation.startTime, reservation.endTime, this.facility.timeZone)}`),
@@ -258,10 +263,7 @@ export class BookingPanel {
         facilityId: this.facility.facilityId,
         reservationId: reservation.reservationId,
       });
-      clearInterval(this.#timer);
-      this.events.confirmed(reply.reservation);
-      const court = this.facility.courts.find((c) => c.courtId === reply.reservation.courtId);
-      this.#show("Booked", [el("p", { role: "status" }, "Your court is booked."), ...this.#yours(reply.reservation, court)]);
+      this.#booked(reply.reservation);
     } catch (error) {
       button.disabled = error.code === "hold_expired";
       this.events.failed(error);
