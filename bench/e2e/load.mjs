@@ -7,12 +7,18 @@
 // turn, so no member passes the facility's request limit. The first
 // `warmupMs` are run but not recorded. Returns per-endpoint latencies and
 // statuses, the reply sizes, a per-second timeline (requests completed,
-// slowest), and what each client believes it has booked.
+// slowest), how many requests went on a fresh connection and how many
+// replies said `Connection: close` (by status), the replies taking 500 ms
+// or more (when sent, how long, on a fresh or a reused connection), the
+// generator's own event-loop delay, and what each client believes it has
+// booked.
 import { Agent, request } from "node:http";
-import { performance } from "node:perf_hooks";
+import { monitorEventLoopDelay, performance } from "node:perf_hooks";
 import { generator, zipf } from "../core/workloads.mjs";
 
-// One HTTP request; resolves to {status, text, ms} (status 0: the request failed).
+// One HTTP request; resolves to {status, text, ms, reused, close} (status 0:
+// the request failed; reused: it went on a kept-alive connection; close:
+// the reply said `Connection: close`).
 export function send(agent, base, method, path, { body, token } = {}) {
   const url = new URL(path, base);
   const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
@@ -27,10 +33,13 @@ export function send(agent, base, method, path, { body, token } = {}) {
     const req = request({ host: url.hostname, port: url.port, path: url.pathname + url.search, method, headers, agent }, (res) => {
       const chunks = [];
       res.on("data", (chunk) => chunks.push(chunk));
-      res.on("end", () => resolve({ status: res.statusCode, text: Buffer.concat(chunks).toString("utf8"), ms: performance.now() - started }));
-      res.on("error", (error) => resolve({ status: 0, text: error.message, ms: performance.now() - started }));
+      res.on("end", () => resolve({
+        status: res.statusCode, text: Buffer.concat(chunks).toString("utf8"), ms: performance.now() - started,
+        reused: req.reusedSocket, close: res.headers.connection === "close",
+      }));
+      res.on("error", (error) => resolve({ status: 0, text: error.message, ms: performance.now() - started, reused: req.reusedSocket }));
     });
-    req.on("error", (error) => resolve({ status: 0, text: error.message, ms: performance.now() - started }));
+    req.on("error", (error) => resolve({ status: 0, text: error.message, ms: performance.now() - started, reused: req.reusedSocket }));
     req.end(payload);
   });
 }
@@ -55,6 +64,18 @@ export function summarise(latencies) {
 
 const EXPECTED = { attempt: new Set([200, 409]), confirm: new Set([200]), cancel: new Set([200]) };
 
+// The sizes of the batches in which slow replies arrived: replies ending
+// within 5 ms of the one before count as one batch.
+function batches(slow) {
+  const ends = slow.map(([sentAt, ms]) => sentAt + ms).sort((a, b) => a - b);
+  const sizes = [];
+  ends.forEach((end, i) => {
+    if (i > 0 && end - ends[i - 1] <= 5) sizes[sizes.length - 1]++;
+    else sizes.push(1);
+  });
+  return sizes;
+}
+
 // Drives the load. `members[i]`: client i's members, [{memberId, token}].
 // `slots`: [{courtId, startTime, endTime, day, evening}].
 export async function runLoad({ url, facilityId, slots, members, durationMs, warmupMs, seed, zipfS = 1.0 }) {
@@ -62,7 +83,13 @@ export async function runLoad({ url, facilityId, slots, members, durationMs, war
   const agent = new Agent({ keepAlive: true, maxSockets: clients });
   const order = hotOrder(slots, generator(seed));
   const stats = {};
-  for (const op of ["attempt", "confirm", "cancel"]) stats[op] = { latencies: [], statuses: {}, bytes: 0, ok: 0, errors: [] };
+  for (const op of ["attempt", "confirm", "cancel"]) {
+    stats[op] = { latencies: [], statuses: {}, bytes: 0, ok: 0, errors: [], newConnections: {}, closed: {}, slowNew: 0, slowReused: 0 };
+  }
+  // How late the generator's own event loop runs its callbacks (a blocked
+  // generator would show as latency it did not measure).
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
   const timeline = []; // per second of the recorded run: [requests completed, slowest ms]
   const everConfirmed = new Map(); // reservation id → {memberId, token, slot}
   const mine = Array.from({ length: clients }, () => []);
@@ -70,7 +97,9 @@ export async function runLoad({ url, facilityId, slots, members, durationMs, war
   const recordFrom = started + warmupMs;
   const deadline = recordFrom + durationMs;
 
+  const slow = []; // [sent at, ms, op, status, reused] of the first 5,000 replies taking 500 ms or more, from recordFrom
   const call = async (op, method, path, options) => {
+    const sentAt = performance.now();
     const reply = await send(agent, url, method, path, options);
     const now = performance.now();
     if (now >= recordFrom) {
@@ -84,6 +113,14 @@ export async function runLoad({ url, facilityId, slots, members, durationMs, war
       if (reply.status === 200) {
         s.ok++;
         s.bytes += Buffer.byteLength(reply.text);
+      }
+      // A request on a fresh connection, and a reply closing its own, by status.
+      if (reply.reused === false) s.newConnections[reply.status] = (s.newConnections[reply.status] ?? 0) + 1;
+      if (reply.close) s.closed[reply.status] = (s.closed[reply.status] ?? 0) + 1;
+      if (reply.ms >= 500) {
+        if (slow.length < 5000) slow.push([Math.round(sentAt - recordFrom), Math.round(reply.ms), op, reply.status, reply.reused]);
+        if (reply.reused === false) s.slowNew++;
+        else s.slowReused++;
       }
       if (!EXPECTED[op].has(reply.status) && s.errors.length < 10) s.errors.push(`${reply.status} ${reply.text.slice(0, 200)}`);
     }
@@ -119,6 +156,7 @@ export async function runLoad({ url, facilityId, slots, members, durationMs, war
   };
   await Promise.all(members.map((_, i) => loop(i)));
   const seconds = (performance.now() - recordFrom) / 1000;
+  loopDelay.disable();
   agent.destroy();
 
   const endpoints = {};
@@ -132,6 +170,10 @@ export async function runLoad({ url, facilityId, slots, members, durationMs, war
       errors: unexpected.reduce((sum, [, n]) => sum + n, 0),
       errorSamples: s.errors,
       replyBytes: s.ok === 0 ? 0 : Math.round(s.bytes / s.ok),
+      newConnections: s.newConnections,
+      connectionClose: s.closed,
+      slowOnNewConnection: s.slowNew,
+      slowOnReusedConnection: s.slowReused,
     };
   }
   const requests = Object.values(stats).reduce((sum, s) => sum + s.latencies.length, 0);
@@ -145,6 +187,9 @@ export async function runLoad({ url, facilityId, slots, members, durationMs, war
     latencyMs: all,
     endpoints,
     timeline: Array.from(timeline, (entry) => entry ?? [0, 0]),
+    slow,
+    slowBatches: batches(slow),
+    generatorLoopDelayMs: { p99: Math.round(loopDelay.percentile(99) / 1e4) / 100, max: Math.round(loopDelay.max / 1e4) / 100 },
     believed: new Set(mine.flat()),
     everConfirmed,
   };

@@ -188,12 +188,18 @@ function strip({ believed, everConfirmed, ...rest }) {
   return rest;
 }
 
+const sum = (numbers) => numbers.reduce((a, b) => a + b, 0);
+
 function line(name, r) {
   const e = r.endpoints;
   const lat = (op) => `${op} p50/p95/p99 ${e[op].latencyMs.p50}/${e[op].latencyMs.p95}/${e[op].latencyMs.p99} ms`;
   return `${name}: ${r.requestsPerSecond} req/s, attempts ${r.attemptsPerSecond}/s, confirms ${r.confirmsPerSecond}/s; ` +
     `${lat("attempt")}; ${lat("confirm")}; ${lat("cancel")}; all p99 ${r.latencyMs.p99} ms; ` +
-    `errors ${e.attempt.errors + e.confirm.errors + e.cancel.errors}`;
+    `errors ${e.attempt.errors + e.confirm.errors + e.cancel.errors}; ` +
+    `requests on a new connection ${sum(Object.values(e).flatMap((x) => Object.values(x.newConnections)))}, ` +
+    `slow (>= 500 ms) on a new / reused one ${sum(Object.values(e).map((x) => x.slowOnNewConnection))} / ` +
+    `${sum(Object.values(e).map((x) => x.slowOnReusedConnection))}; ` +
+    `generator event-loop delay p99/max ${r.generatorLoopDelayMs.p99}/${r.generatorLoopDelayMs.max} ms`;
 }
 
 const report = {
