@@ -6,7 +6,9 @@
 // and answers with a reply as long as Courtside's (REPLY_BYTES, measured
 // in the same run) with a fresh reservation id. No sessions, no rules, no
 // core, no outbox: what is left is the runtime's own cost. READ_SESSION=1
-// (an experiment) adds one KV read per request, as Courtside's session check.
+// (an experiment) adds one KV read per request, as Courtside's session check;
+// NO_OBJECT=1 (another) has the Worker answer the same reply itself, without
+// calling the object, to tell the HTTP side's cost from the object's.
 import { DurableObject } from "cloudflare:workers";
 
 const decoder = new TextDecoder();
@@ -28,12 +30,17 @@ export class BaselineObject extends DurableObject {
   async execute(op, body) {
     const parsed = JSON.parse(decoder.decode(body));
     this.#sql.exec("INSERT INTO requests (op, body, at) VALUES (?, ?, ?)", op, JSON.stringify(parsed), Date.now());
-    const reservationId = parsed.reservationId ?? `${parsed.facilityId}_${randomId()}`;
-    const reply = { success: true, reservationId, padding: "" };
-    const length = JSON.stringify(reply).length;
-    reply.padding = "x".repeat(Math.max(0, (this.#replyBytes[op] ?? 0) - length));
-    return { status: 200, reply };
+    return { status: 200, reply: replyTo(op, parsed, this.#replyBytes) };
   }
+}
+
+// The reply to `op` on the parsed body, padded to replyBytes[op] bytes.
+function replyTo(op, parsed, replyBytes) {
+  const reservationId = parsed.reservationId ?? `${parsed.facilityId}_${randomId()}`;
+  const reply = { success: true, reservationId, padding: "" };
+  const length = JSON.stringify(reply).length;
+  reply.padding = "x".repeat(Math.max(0, (replyBytes[op] ?? 0) - length));
+  return reply;
 }
 
 function randomId() {
@@ -63,6 +70,7 @@ export default {
     }
     // READ_SESSION=1: one KV read per request, as Courtside's session check.
     if (env.READ_SESSION === "1") await env.SESSIONS.get(`session:${request.headers.get("Authorization")?.slice(-22)}`, "json");
+    if (env.NO_OBJECT === "1") return Response.json(replyTo(op, JSON.parse(decoder.decode(body)), JSON.parse(env.REPLY_BYTES ?? "{}")));
     const stub = env.BASELINE.get(env.BASELINE.idFromName(facilityId));
     const { status, reply } = await stub.execute(op, body);
     return Response.json(reply, { status });

@@ -12,7 +12,7 @@
 //        [--members 32] [--zipf 1.0] [--seed N] [--target both|courtside|baseline]
 //        [--var NAME=VALUE ...] (Courtside's variables, e.g. SNAPSHOT_EVERY, to
 //        find where time goes) [--baseline-var NAME=VALUE ...] (the baseline's:
-//        READ_SESSION=1)
+//        READ_SESSION=1, NO_OBJECT=1)
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
