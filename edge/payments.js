@@ -74,20 +74,19 @@ export async function stripeWebhook(request, env) {
     case "checkout.session.completed":
     case "checkout.session.async_payment_succeeded":
       if (session.payment_status !== "paid") return received(event, "awaiting_payment");
-      return report(env, event, "payment_completed", {
+      return report(env, event, session, "payment_completed", {
         paymentId: session.payment_intent, amount: session.amount_total, currency: session.currency, ...paidAt(event),
       });
     case "checkout.session.expired":
     case "checkout.session.async_payment_failed": // a delayed payment that failed: the hold ends as if unpaid
-      return report(env, event, "checkout_expired", {});
+      return report(env, event, session, "checkout_expired", {});
     default:
       return received(event, "ignored");
   }
 }
 
 // Hands a verified event about one of our sessions to its facility.
-async function report(env, event, op, fields) {
-  const session = event.data.object;
+async function report(env, event, session, op, fields) {
   const facilityId = session.metadata?.facilityId;
   const reservationId = session.client_reference_id;
   if (!isFacilityId(facilityId) || !isId(reservationId)) return received(event, "ignored"); // not a Courtside session

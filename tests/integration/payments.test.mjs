@@ -182,6 +182,25 @@ describe("paying for a court", () => {
     assert.equal((await reservation(member, reservationId)).status, "confirmed");
   });
 
+  test("signed events of odd shapes are acknowledged and change nothing", async () => {
+    const { member, reservationId } = await holdInCheckout(facilityId, "m-odd", "court-1", "20:00");
+    const odd = [
+      { id: "evt_no_data", type: "checkout.session.expired" },
+      { id: "evt_null_object", type: "checkout.session.expired", data: { object: null } },
+      { id: "evt_string_object", type: "checkout.session.async_payment_failed", data: { object: "cs_x" } },
+      { id: "evt_unpaid", type: "checkout.session.completed", data: {} },
+      { id: "evt_other", type: "invoice.paid", data: { object: { client_reference_id: reservationId } } },
+    ];
+    for (const event of odd) {
+      const reply = await deliver(event);
+      assert.equal(reply.status, 200, `${event.id}: ${JSON.stringify(reply.body)}`);
+      assert.ok(["ignored", "awaiting_payment"].includes(reply.body.outcome), `${event.id}: ${reply.body.outcome}`);
+    }
+    const untouched = await reservation(member, reservationId);
+    assert.equal(untouched.status, "held");
+    assert.equal(untouched.payment.status, "checkout");
+  });
+
   test("a payment that completes after the hold was lost is refunded, once", async () => {
     const { member, reservationId, checkout } = await holdInCheckout(facilityId, "m-late", "court-3");
     const released = await member.post("/api/realtime/release", { facilityId, reservationId });
