@@ -124,6 +124,22 @@ cs_error payments_read_import(const cs_args *outer, cs_reservation *into) {
     return CS_OK;
 }
 
+/* One refund, as the reply that asked for it and the outbox's effect show it. */
+static void write_refund(json_writer *w, const cs_facility *f, const cs_refund *refund) {
+    json_object_begin(w);
+    json_key(w, "reservationId");
+    json_string(w, refund->reservation_id);
+    json_key(w, "paymentId");
+    json_string(w, refund->payment_id);
+    json_key(w, "amount");
+    json_int(w, refund->amount);
+    json_key(w, "currency");
+    json_string(w, f->config.pricing.currency);
+    json_key(w, "reason");
+    json_string(w, reason_names[refund->reason]);
+    json_object_end(w);
+}
+
 static void write_outcome(cs_request *r, const char *outcome, const cs_reservation *res) {
     json_writer *w = r->reply;
     json_object_begin(w);
@@ -136,16 +152,8 @@ static void write_outcome(cs_request *r, const char *outcome, const cs_reservati
         reservation_write(r->f, res, w);
     }
     if (r->f->refund_count > 0) {
-        const cs_refund *refund = &r->f->refunds[r->f->refund_count - 1];
         json_key(w, "refund");
-        json_object_begin(w);
-        json_key(w, "reason");
-        json_string(w, reason_names[refund->reason]);
-        json_key(w, "amount");
-        json_int(w, refund->amount);
-        json_key(w, "paymentId");
-        json_string(w, refund->payment_id);
-        json_object_end(w);
+        write_refund(w, r->f, &r->f->refunds[r->f->refund_count - 1]);
     }
     json_object_end(w);
 }
@@ -308,18 +316,7 @@ void payments_write_refunds(json_writer *w, const cs_facility *f) {
         json_key(w, "type");
         json_string(w, "refund");
         json_key(w, "refund");
-        json_object_begin(w);
-        json_key(w, "reservationId");
-        json_string(w, refund->reservation_id);
-        json_key(w, "paymentId");
-        json_string(w, refund->payment_id);
-        json_key(w, "amount");
-        json_int(w, refund->amount);
-        json_key(w, "currency");
-        json_string(w, f->config.pricing.currency);
-        json_key(w, "reason");
-        json_string(w, reason_names[refund->reason]);
-        json_object_end(w);
+        write_refund(w, f, refund);
         json_object_end(w);
     }
 }

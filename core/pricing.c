@@ -47,6 +47,7 @@ static cs_error read_prices(const cs_args *a, cs_pricing *p) {
     if (e != CS_OK) return e;
     const json_node *n = node != 0 ? json_at(a->doc, node) : NULL;
     if (n == NULL || n->type != JSON_ARRAY || n->count == 0 || n->count > CS_PRICES_MAX) {
+        _Static_assert(CS_PRICES_MAX == 32, "the message says 32");
         return cs_fail_field(a->message, "pricing", "prices must be an array of 1 to 32 rows");
     }
     uint32_t index = 0;
