@@ -94,7 +94,10 @@ async function report(env, event, session, op, fields) {
   const result = await execute(env, op, { facilityId }, args, undefined);
   if (result.status === 200) return received(event, result.reply.outcome);
   console.error(`Stripe event ${event.id} (${event.type}) for ${reservationId}: the facility answered`, result.status, result.reply);
-  if (result.status === 404 && result.reply?.message?.startsWith("facility")) return received(event, "ignored");
+  // A 4xx (an unknown facility, a field the core refuses) answers the same
+  // however often Stripe delivers it: acknowledged, and logged above. Only
+  // the facility failing (5xx) is worth another delivery.
+  if (result.status < 500) return received(event, "ignored");
   throw new HttpError(503, "unavailable", "the event could not be recorded; deliver it again later");
 }
 
