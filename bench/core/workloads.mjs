@@ -180,16 +180,23 @@ function attempt() {
   return s;
 }
 
+// A hold on every slot, two per member (`m-0` has slots 0 and 1, ...),
+// each confirmed at once when `confirm`; returns their ids in slot order.
+function holdEverySlot(s, { confirm = false } = {}) {
+  return SLOTS.map((slot, i) => {
+    const id = s.newId();
+    s.attempt(slot, `m-${i >> 1}`, id);
+    if (confirm) s.confirm(id, `m-${i >> 1}`);
+    return id;
+  });
+}
+
 // 3,840 holds (untimed), then each confirmed.
 function confirm() {
   const s = new Script();
   s.directive("setup");
   s.configure();
-  const ids = SLOTS.map((slot, i) => {
-    const id = s.newId();
-    s.attempt(slot, `m-${i >> 1}`, id);
-    return id;
-  });
+  const ids = holdEverySlot(s);
   s.directive("measure");
   ids.forEach((id, i) => s.confirm(id, `m-${i >> 1}`));
   return s;
@@ -200,12 +207,7 @@ function cancel() {
   const s = new Script();
   s.directive("setup");
   s.configure();
-  const ids = SLOTS.map((slot, i) => {
-    const id = s.newId();
-    s.attempt(slot, `m-${i >> 1}`, id);
-    s.confirm(id, `m-${i >> 1}`);
-    return id;
-  });
+  const ids = holdEverySlot(s, { confirm: true });
   s.directive("measure");
   ids.forEach((id, i) => s.cancel(id, `m-${i >> 1}`));
   return s;
