@@ -19,7 +19,7 @@ export async function credentials(request, env, token = null) {
   if (bearer === null) return {};
   if (!bearer.startsWith("v1.") && env.ADMIN_TOKEN && sameSecret(bearer, env.ADMIN_TOKEN)) return { admin: true };
   const payload = await verifyToken(env.SESSION_SECRET, bearer, Math.floor(Date.now() / 1000));
-  if (payload === null || !(await isSessionOpen(env.SESSIONS, payload))) {
+  if (payload === null || !(await isSessionOpen(env.SESSIONS, payload, env.SESSION_CACHE_SECONDS))) {
     throw unauthenticated("the token is invalid, expired or signed out");
   }
   return { identity: identityOf(payload) };

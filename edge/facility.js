@@ -426,7 +426,7 @@ export class FacilityObject extends DurableObject {
       reply(failure(401, "unauthenticated", "commands need a session: connect with ?token=TOKEN"));
       return;
     }
-    if (state.exp <= Date.now() / 1000 || !(await isSessionOpen(this.env.SESSIONS, { sid: state.sid, sub: state.memberId }))) {
+    if (state.exp <= Date.now() / 1000 || !(await isSessionOpen(this.env.SESSIONS, { sid: state.sid, sub: state.memberId }, this.env.SESSION_CACHE_SECONDS))) {
       reply(failure(401, "unauthenticated", "the session has expired or was signed out"));
       return;
     }

@@ -54,7 +54,8 @@ test("no token, a forged, tampered, expired, unknown or signed-out token: 401", 
   assertError(await stack.request("/api/members/me/reservations"), 401, "unauthenticated");
   assertError(await stack.request(`/api/reservations/${facilityId}_AAAAAAAAAAAAAAAA`), 401, "unauthenticated");
 
-  // A valid token works until its session is signed out.
+  // A valid token works until its session is signed out (the attempt left
+  // the session remembered in the Worker's memory: signing out forgets it).
   const member = await stack.as("leaver");
   const attempt = await member.post(path, { ...body, memberId: "leaver" });
   assert.equal(attempt.status, 200);
