@@ -1,14 +1,16 @@
 // notifier.js: the consumer of NOTIFICATION_QUEUE. Each message is one
 // notice from a facility's outbox, `{facilityId, ...notification}` (the
-// core's `notification` effect, docs/PROTOCOL.md). For each: claim its
-// dedupe key in D1 (glue/notification-log.js), look up the member's
-// contact and the facility, render the words (templates.js), send them on
-// the member's channel (channels/), record the outcome, then ack or retry
-// the message. The queue delivers at least once; the claim makes the send
-// happen once. docs/NOTIFICATIONS.md has the whole story.
+// core's `notification` effect, docs/PROTOCOL.md). For a batch: claim each
+// notice's dedupe key in D1 (glue/notification-log.js), look up the
+// members' contacts and the facilities (one D1 batch each, for the whole
+// batch), record the notices with no channel as skipped; then, one after
+// another, render the words (templates.js), send them on the member's
+// channel (channels/), record the outcome, and ack or retry the message.
+// The queue delivers at least once; the claim makes the send happen once.
+// docs/NOTIFICATIONS.md has the whole story.
 import { isFacilityId, isId } from "../glue/ids.js";
-import { recipient } from "../glue/contacts.js";
-import { claim, markFailed, markRetrying, markSent, markSkipped, recordInvalid } from "../glue/notification-log.js";
+import { recipients } from "../glue/contacts.js";
+import { claimAll, markFailed, markRetrying, markSent, markSkippedAll, recordInvalid } from "../glue/notification-log.js";
 import { settleReminderJob } from "../glue/reminder-jobs.js";
 import { sendEmail } from "./channels/sendgrid.js";
 import { sendTwilio } from "./channels/twilio.js";
@@ -24,55 +26,111 @@ export const CLAIM_LEASE_MS = 60_000; // a claim older than this belongs to a de
 const SEND_INTERVAL_MS = 1_000; // at most one send per second per channel per invocation
 const NOTICE_ID_MAX = 200;
 
-// queue(batch, env): handles the messages one after another and settles
-// each one (ack or retry) explicitly; never throws.
+// queue(batch, env): settles each message (ack or retry) explicitly;
+// never throws. A D1 failure in a step shared by the batch retries the
+// messages that step was for.
 export async function consumeNotifications(batch, env) {
-  const pacer = new Pacer(SEND_INTERVAL_MS);
+  const valid = [];
   for (const message of batch.messages) {
     try {
-      await handle(message, env, pacer);
+      if (await dropInvalid(message, env)) continue;
+      valid.push(message);
     } catch (error) {
-      console.error(`notifier: message ${message.id} (attempt ${message.attempts}) failed unexpectedly`, error);
-      message.retry({ delaySeconds: retryDelaySeconds(env, message.attempts) });
+      retryAfterError(env, message, error);
+    }
+  }
+  let claimed;
+  try {
+    claimed = await claimBatch(valid, env);
+  } catch (error) {
+    for (const message of valid) retryAfterError(env, message, error);
+    return;
+  }
+  const pacer = new Pacer(SEND_INTERVAL_MS);
+  for (const { message, claim, prepared } of await prepareBatch(claimed, env)) {
+    try {
+      await deliver(message, env, pacer, claim, prepared);
+    } catch (error) {
+      retryAfterError(env, message, error);
     }
   }
 }
 
-// Settles one message.
-async function handle(message, env, pacer) {
+function retryAfterError(env, message, error) {
+  console.error(`notifier: message ${message.id} (attempt ${message.attempts}) failed unexpectedly`, error);
+  message.retry({ delaySeconds: retryDelaySeconds(env, message.attempts) });
+}
+
+// Retrying a malformed message cannot help: logged when it has a key,
+// acked; → whether it was malformed.
+async function dropInvalid(message, env) {
   const notice = message.body;
   const problem = invalid(notice);
-  if (problem !== null) {
-    // Retrying a malformed message cannot help: logged when it has a key, acked.
-    console.error(`notifier: message ${message.id} is malformed (${problem}); dropped`);
-    if (isFacilityId(notice?.facilityId) && isNoticeId(notice?.noticeId)) {
-      await recordInvalid(env.DB, notice, `malformed message: ${problem}`, Date.now());
+  if (problem === null) return false;
+  console.error(`notifier: message ${message.id} is malformed (${problem}); dropped`);
+  if (isFacilityId(notice?.facilityId) && isNoticeId(notice?.noticeId)) {
+    await recordInvalid(env.DB, notice, `malformed message: ${problem}`, Date.now());
+  }
+  message.ack();
+  return true;
+}
+
+// Claims the messages' notices; settles those not ours to send. → the
+// claimed [{message, claim}]: from here every one records an outcome.
+async function claimBatch(messages, env) {
+  const taken = await claimAll(env.DB, messages.map((message) => message.body), Date.now(), CLAIM_LEASE_MS);
+  const claimed = [];
+  messages.forEach((message, i) => {
+    if (taken[i].claimed) claimed.push({ message, claim: taken[i].claim });
+    else settleUnclaimed(message, taken[i]);
+  });
+  return claimed;
+}
+
+// Addresses the claimed notices and records those with no channel as
+// skipped (acked). → the rest, each with `prepared` (see prepare) or, when
+// the lookup failed, `prepared.failure` (a transient outcome).
+async function prepareBatch(claimed, env) {
+  let found;
+  try {
+    found = await recipients(env.DB, claimed.map(({ message }) => message.body));
+  } catch (error) {
+    const failure = { outcome: "transient", reason: `notifier: ${error.message}` };
+    return claimed.map((entry) => ({ ...entry, prepared: { failure } }));
+  }
+  const prepared = claimed.map((entry, i) => {
+    try {
+      return { ...entry, prepared: prepare(entry.message.body, found[i], env) };
+    } catch (error) {
+      return { ...entry, prepared: { failure: { outcome: "transient", reason: `notifier: ${error.message}` } } };
     }
-    message.ack();
-    return;
+  });
+  const skipped = prepared.filter((entry) => entry.prepared.skip !== undefined);
+  try {
+    await markSkippedAll(env.DB, skipped.map(({ claim, prepared: { skip } }) => ({ claim, reason: skip })), Date.now());
+    for (const { message } of skipped) message.ack();
+  } catch (error) {
+    for (const { message } of skipped) retryAfterError(env, message, error);
   }
-  const taken = await claim(env.DB, notice, Date.now(), CLAIM_LEASE_MS);
-  if (!taken.claimed) {
-    settleUnclaimed(message, taken);
-    return;
-  }
-  // From here the claim is ours: every path records an outcome.
+  return prepared.filter((entry) => entry.prepared.skip === undefined);
+}
+
+// Sends one prepared notice and settles its message.
+async function deliver(message, env, pacer, claim, prepared) {
   let outcome;
   let channel = null;
-  try {
-    const prepared = await prepare(notice, env);
-    if (prepared.skip !== undefined) {
-      await markSkipped(env.DB, taken.claim, { reason: prepared.skip }, Date.now());
-      message.ack();
-      return;
+  if (prepared.failure !== undefined) {
+    outcome = prepared.failure;
+  } else {
+    try {
+      channel = prepared.channel;
+      await pacer.wait(channel);
+      outcome = await send(env, prepared);
+    } catch (error) {
+      outcome = { outcome: "transient", reason: `notifier: ${error.message}` };
     }
-    channel = prepared.channel;
-    await pacer.wait(channel);
-    outcome = await send(env, prepared);
-  } catch (error) {
-    outcome = { outcome: "transient", reason: `notifier: ${error.message}` };
   }
-  await settle(message, env, taken.claim, channel, outcome);
+  await settle(message, env, claim, channel, outcome);
 }
 
 // A delivery of a notice this attempt did not claim: already finished
@@ -87,18 +145,20 @@ function settleUnclaimed(message, { state, claimedMs }) {
   }
 }
 
-// → {channel, to, subject, text}, or {skip: reason} when the member has
-// no channel. Throws (a transient failure) when the facility is not in D1
-// yet: the directory follows the facility's outbox, so it may lag.
-async function prepare(notice, env) {
-  const { contact, facility, courtName } = await recipient(env.DB, notice.memberId, notice.facilityId, notice.courtId);
+// → {channel, to, subject, text}, {skip: reason} when the member has no
+// channel, or {failure} (transient) when the facility is not in D1 yet:
+// the directory follows the facility's outbox, so it may lag. `found` is
+// the notice's recipient (glue/contacts.js).
+function prepare(notice, { contact, facility, courtName }, env) {
   if (contact === null || contact.channel === null) return { skip: `member ${notice.memberId} has no channel configured` };
   const to = contact.channel === "email" ? contact.email : contact.phone;
   if (!to) {
     const address = contact.channel === "email" ? "email" : "phone";
     return { skip: `member ${notice.memberId} has no ${address} for ${contact.channel}` };
   }
-  if (facility === null) throw new Error(`facility ${notice.facilityId} is not in the directory yet`);
+  if (facility === null) {
+    return { failure: { outcome: "transient", reason: `notifier: facility ${notice.facilityId} is not in the directory yet` } };
+  }
   const words = render(notice, {
     facilityName: facility.name,
     timeZone: facility.timeZone,

@@ -26,22 +26,38 @@ export async function getContact(db, memberId) {
   return row === null ? null : contactOf(row);
 }
 
-// → {contact (or null), facility ({name, timeZone} or null), courtName
-// (or null)} for a notice to `memberId` about `courtId` at `facilityId`.
-export async function recipient(db, memberId, facilityId, courtId) {
-  const [contact, facility, court] = await db.batch([
-    db.prepare(`${CONTACT} WHERE member_id = ?1`).bind(memberId),
-    db.prepare("SELECT name, time_zone FROM facilities WHERE facility_id = ?1").bind(facilityId),
-    db.prepare("SELECT name FROM courts WHERE facility_id = ?1 AND court_id = ?2").bind(facilityId, courtId ?? ""),
+// For each of `notices` [{memberId, facilityId, courtId}] → {contact (or
+// null), facility ({name, timeZone} or null), courtName (or null)}, in one
+// round trip: each member, facility and court is read once.
+export async function recipients(db, notices) {
+  if (notices.length === 0) return [];
+  const members = [...new Set(notices.map((notice) => notice.memberId))];
+  const facilities = [...new Set(notices.map((notice) => notice.facilityId))];
+  const courts = [...new Map(notices.map(({ facilityId, courtId }) => [courtKey(facilityId, courtId), { facilityId, courtId }])).values()];
+  const results = await db.batch([
+    ...members.map((memberId) => db.prepare(`${CONTACT} WHERE member_id = ?1`).bind(memberId)),
+    ...facilities.map((facilityId) => db.prepare("SELECT name, time_zone FROM facilities WHERE facility_id = ?1").bind(facilityId)),
+    ...courts.map(({ facilityId, courtId }) =>
+      db.prepare("SELECT name FROM courts WHERE facility_id = ?1 AND court_id = ?2").bind(facilityId, courtId ?? "")),
   ]);
-  const [contactRow] = contact.results;
-  const [facilityRow] = facility.results;
-  const [courtRow] = court.results;
-  return {
-    contact: contactRow === undefined ? null : contactOf(contactRow),
-    facility: facilityRow === undefined ? null : { name: facilityRow.name, timeZone: facilityRow.time_zone },
-    courtName: courtRow?.name ?? null,
-  };
+  const rowOf = (index) => results[index].results[0];
+  const contactIndex = new Map(members.map((memberId, i) => [memberId, i]));
+  const facilityIndex = new Map(facilities.map((facilityId, i) => [facilityId, members.length + i]));
+  const courtIndex = new Map(courts.map(({ facilityId, courtId }, i) => [courtKey(facilityId, courtId), members.length + facilities.length + i]));
+  return notices.map(({ memberId, facilityId, courtId }) => {
+    const contactRow = rowOf(contactIndex.get(memberId));
+    const facilityRow = rowOf(facilityIndex.get(facilityId));
+    const courtRow = rowOf(courtIndex.get(courtKey(facilityId, courtId)));
+    return {
+      contact: contactRow === undefined ? null : contactOf(contactRow),
+      facility: facilityRow === undefined ? null : { name: facilityRow.name, timeZone: facilityRow.time_zone },
+      courtName: courtRow?.name ?? null,
+    };
+  });
+}
+
+function courtKey(facilityId, courtId) {
+  return JSON.stringify([facilityId, courtId ?? ""]);
 }
 
 const CONTACT = "SELECT member_id, channel, phone, email, language, updated_at FROM member_contacts";

@@ -25,32 +25,44 @@ export function dedupeKey(facilityId, noticeId) {
   return `${facilityId}/${noticeId}`;
 }
 
-// Claims `notice` ({facilityId, noticeId, kind, ...}, the queue message)
-// at `nowMs`: → {claimed: true, claim} when this attempt may send it, with
-// `claim` to pass to the writes below, or {claimed: false, state,
-// claimedMs} with the row's current state when it is not ours to send.
-export async function claim(db, notice, nowMs, leaseMs) {
-  const key = dedupeKey(notice.facilityId, notice.noticeId);
-  const won = await db
-    .prepare(
-      `INSERT INTO notification_log (id, notice_id, notification_type, reservation_id, waitlist_id, member_id,
-         facility_id, minutes_before, data, state, attempts, claimed_ms, updated_at)
-       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'claimed', 1, ?10, ?11)
-       ON CONFLICT (id) DO UPDATE SET state = 'claimed', attempts = notification_log.attempts + 1,
-         claimed_ms = excluded.claimed_ms, updated_at = excluded.updated_at
-       WHERE notification_log.state IN ('queued', 'retrying')
-          OR (notification_log.state = 'claimed' AND notification_log.claimed_ms <= ?12)
-       RETURNING attempts`,
-    )
-    .bind(
-      key, notice.noticeId, notice.kind, notice.reservationId ?? null, notice.waitlistId ?? null,
-      notice.memberId ?? null, notice.facilityId, notice.minutesBefore ?? null, JSON.stringify(notice),
-      nowMs, iso(nowMs), nowMs - leaseMs,
-    )
-    .first();
-  if (won !== null) return { claimed: true, claim: { key, attempts: won.attempts } };
-  const row = await db.prepare("SELECT state, claimed_ms FROM notification_log WHERE id = ?1").bind(key).first();
-  return { claimed: false, state: row?.state ?? null, claimedMs: row?.claimed_ms ?? null };
+// Claims each of `notices` ({facilityId, noticeId, kind, ...}, queue
+// messages) at `nowMs`, in one D1 batch, in order: → for each,
+// {claimed: true, claim} when this attempt may send it, with `claim` to
+// pass to the writes below, or {claimed: false, state, claimedMs} with the
+// row's current state when it is not ours to send (of two deliveries of
+// one notice in the same batch, the second finds it claimed).
+export async function claimAll(db, notices, nowMs, leaseMs) {
+  if (notices.length === 0) return [];
+  const statements = notices.flatMap((notice) => {
+    const key = dedupeKey(notice.facilityId, notice.noticeId);
+    return [
+      db
+        .prepare(
+          `INSERT INTO notification_log (id, notice_id, notification_type, reservation_id, waitlist_id, member_id,
+             facility_id, minutes_before, data, state, attempts, claimed_ms, updated_at)
+           VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'claimed', 1, ?10, ?11)
+           ON CONFLICT (id) DO UPDATE SET state = 'claimed', attempts = notification_log.attempts + 1,
+             claimed_ms = excluded.claimed_ms, updated_at = excluded.updated_at
+           WHERE notification_log.state IN ('queued', 'retrying')
+              OR (notification_log.state = 'claimed' AND notification_log.claimed_ms <= ?12)
+           RETURNING attempts`,
+        )
+        .bind(
+          key, notice.noticeId, notice.kind, notice.reservationId ?? null, notice.waitlistId ?? null,
+          notice.memberId ?? null, notice.facilityId, notice.minutesBefore ?? null, JSON.stringify(notice),
+          nowMs, iso(nowMs), nowMs - leaseMs,
+        ),
+      // The row as the claim left it, for a claim not won.
+      db.prepare("SELECT state, claimed_ms FROM notification_log WHERE id = ?1").bind(key),
+    ];
+  });
+  const results = await db.batch(statements);
+  return notices.map((notice, i) => {
+    const [won] = results[2 * i].results;
+    if (won !== undefined) return { claimed: true, claim: { key: dedupeKey(notice.facilityId, notice.noticeId), attempts: won.attempts } };
+    const [row] = results[2 * i + 1].results;
+    return { claimed: false, state: row?.state ?? null, claimedMs: row?.claimed_ms ?? null };
+  });
 }
 
 // The statement that records `notice` (the queue message) as `queued` at
@@ -96,9 +108,10 @@ export function markFailed(db, claim, { channel, reason }, nowMs) {
   return finish(db, claim, "failed", { channel, reason }, nowMs);
 }
 
-// Nothing to send: the member has no channel configured.
-export function markSkipped(db, claim, { reason }, nowMs) {
-  return finish(db, claim, "skipped", { reason }, nowMs);
+// Nothing to send (the member has no channel configured): each of
+// `skips` [{claim, reason}], in one D1 batch.
+export async function markSkippedAll(db, skips, nowMs) {
+  if (skips.length > 0) await db.batch(skips.map(({ claim, reason }) => finishStatement(db, claim, "skipped", { reason }, nowMs)));
 }
 
 // A transient failure; the queue delivers the notice again later.
@@ -182,16 +195,19 @@ export async function rows(db, facilityId, limit) {
 }
 
 // Moves the row out of `claimed` if the claim is still ours; → whether it was.
-async function finish(db, claim, state, { channel = null, reason = null, providerId = null, sentAt = null }, nowMs) {
-  const result = await db
+async function finish(db, claim, state, details, nowMs) {
+  const result = await finishStatement(db, claim, state, details, nowMs).run();
+  return result.meta.changes === 1;
+}
+
+function finishStatement(db, claim, state, { channel = null, reason = null, providerId = null, sentAt = null }, nowMs) {
+  return db
     .prepare(
       `UPDATE notification_log SET state = ?3, channel = coalesce(?4, channel), last_error = ?5,
          provider_id = coalesce(?6, provider_id), sent_at = coalesce(?7, sent_at), updated_at = ?8
        WHERE id = ?1 AND state = 'claimed' AND attempts = ?2`,
     )
-    .bind(claim.key, claim.attempts, state, channel, reason, providerId, sentAt, iso(nowMs))
-    .run();
-  return result.meta.changes === 1;
+    .bind(claim.key, claim.attempts, state, channel, reason, providerId, sentAt, iso(nowMs));
 }
 
 function iso(ms) {
