@@ -9,6 +9,12 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder("utf-8", { fatal: true });
 const ROLES = new Set(["member", "staff", "admin"]);
 const keys = new Map(); // secret → CryptoKey; immutable, so safe to share
+// Tokens whose signature checked out: token → {secret, payload (frozen)},
+// oldest first, at most VERIFIED_MAX. The check is a pure function of the
+// secret and the token, so a member's next request skips the HMAC; expiry
+// is still checked every time.
+const verified = new Map();
+const VERIFIED_MAX = 10_000;
 
 export async function signToken(secret, payload) {
   const body = `v1.${base64url(encoder.encode(JSON.stringify(payload)))}`;
@@ -20,6 +26,13 @@ export async function signToken(secret, payload) {
 // `nowSeconds` is the current Unix time.
 export async function verifyToken(secret, token, nowSeconds) {
   if (!secret || typeof token !== "string" || token.length > 4096) return null;
+  const known = verified.get(token);
+  const payload = known !== undefined && known.secret === secret ? known.payload : await checkSignature(secret, token);
+  return payload !== null && payload.exp > nowSeconds ? payload : null;
+}
+
+// The payload of a well-formed, correctly signed token, else null.
+async function checkSignature(secret, token) {
   const parts = token.split(".");
   if (parts.length !== 3 || parts[0] !== "v1") return null;
   const signature = unbase64url(parts[2]);
@@ -32,7 +45,13 @@ export async function verifyToken(secret, token, nowSeconds) {
   } catch {
     return null;
   }
-  return isPayload(payload) && payload.exp > nowSeconds ? payload : null;
+  if (!isPayload(payload)) return null;
+  if (payload.facilities !== undefined) Object.freeze(payload.facilities);
+  Object.freeze(payload);
+  verified.delete(token); // re-inserted last: the map stays oldest first
+  if (verified.size >= VERIFIED_MAX) verified.delete(verified.keys().next().value);
+  verified.set(token, { secret, payload });
+  return payload;
 }
 
 // Whether `value` is a payload this edge would have signed.
