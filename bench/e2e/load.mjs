@@ -78,7 +78,7 @@ function batches(slow) {
 
 // Drives the load. `members[i]`: client i's members, [{memberId, token}].
 // `slots`: [{courtId, startTime, endTime, day, evening}].
-export async function runLoad({ url, facilityId, slots, members, durationMs, warmupMs, seed, zipfS = 1.0 }) {
+export async function runLoad({ url, facilityId, slots, members, durationMs, warmupMs, seed, zipfS = 1.0, runtimeCpuMs = () => null }) {
   const clients = members.length;
   const agent = new Agent({ keepAlive: true, maxSockets: clients });
   const order = hotOrder(slots, generator(seed));
@@ -96,6 +96,10 @@ export async function runLoad({ url, facilityId, slots, members, durationMs, war
   const started = performance.now();
   const recordFrom = started + warmupMs;
   const deadline = recordFrom + durationMs;
+  // The runtime's CPU time over the recorded run (null where unknown).
+  const cpu = {};
+  setTimeout(() => (cpu.from = runtimeCpuMs()), warmupMs);
+  setTimeout(() => (cpu.to = runtimeCpuMs()), warmupMs + durationMs);
 
   const slow = []; // [sent at, ms, op, status, reused] of the first 5,000 replies taking 500 ms or more, from recordFrom
   const call = async (op, method, path, options) => {
@@ -185,6 +189,7 @@ export async function runLoad({ url, facilityId, slots, members, durationMs, war
     attemptsPerSecond: endpoints.attempt.perSecond,
     confirmsPerSecond: endpoints.confirm.okPerSecond,
     latencyMs: all,
+    runtimeCpuMsPerRequest: cpu.from == null || cpu.to == null ? null : Math.round(((cpu.to - cpu.from) / requests) * 1000) / 1000,
     endpoints,
     timeline: Array.from(timeline, (entry) => entry ?? [0, 0]),
     slow,

@@ -146,7 +146,7 @@ async function runCourtside() {
     const slotList = slots();
     const clientMembers = await members(agent, runtime.url);
     const result = await runLoad({
-      url: runtime.url, facilityId: FACILITY, slots: slotList, members: clientMembers,
+      url: runtime.url, facilityId: FACILITY, slots: slotList, members: clientMembers, runtimeCpuMs: runtime.cpuMs,
       durationMs: DURATION_MS, warmupMs: WARMUP_MS, seed: SEED, zipfS: Number(options.zipf),
     });
     const auditResult = await audit(agent, runtime.url, result, slotList);
@@ -175,7 +175,7 @@ async function runBaseline(replyBytes) {
       }
     }
     const result = await runLoad({
-      url: runtime.url, facilityId: FACILITY, slots: slots(), members: clientMembers,
+      url: runtime.url, facilityId: FACILITY, slots: slots(), members: clientMembers, runtimeCpuMs: runtime.cpuMs,
       durationMs: DURATION_MS, warmupMs: WARMUP_MS, seed: SEED, zipfS: Number(options.zipf),
     });
     return strip(result);
@@ -195,6 +195,7 @@ function line(name, r) {
   const lat = (op) => `${op} p50/p95/p99 ${e[op].latencyMs.p50}/${e[op].latencyMs.p95}/${e[op].latencyMs.p99} ms`;
   return `${name}: ${r.requestsPerSecond} req/s, attempts ${r.attemptsPerSecond}/s, confirms ${r.confirmsPerSecond}/s; ` +
     `${lat("attempt")}; ${lat("confirm")}; ${lat("cancel")}; all p99 ${r.latencyMs.p99} ms; ` +
+    `runtime CPU ${r.runtimeCpuMsPerRequest} ms/request; ` +
     `errors ${e.attempt.errors + e.confirm.errors + e.cancel.errors}; ` +
     `requests on a new connection ${sum(Object.values(e).flatMap((x) => Object.values(x.newConnections)))}, ` +
     `slow (>= 500 ms) on a new / reused one ${sum(Object.values(e).map((x) => x.slowOnNewConnection))} / ` +

@@ -43,6 +43,7 @@ export async function startRuntime(config, { vars = {}, migrations = true, persi
     kvPersist: join(persist, "kv"),
     // Stray console output would cost time in the measurement.
     verbose: false,
+    ...(process.env.BENCH_INSPECTOR_PORT ? { inspectorPort: Number(process.env.BENCH_INSPECTOR_PORT) } : {}),
   });
   const url = (await mf.ready).toString().replace(/\/$/, "");
   if (migrations && Object.keys(workerOptions.d1Databases ?? {}).length > 0) await migrate(mf, configPath);
@@ -50,12 +51,36 @@ export async function startRuntime(config, { vars = {}, migrations = true, persi
     url,
     mf,
     persist,
+    cpuMs: runtimeCpuMs,
     async stop({ keep = false } = {}) {
       await mf.dispose();
       if (!keep) rmSync(persist, { recursive: true, force: true });
     },
   };
 }
+
+// The CPU time (user and system, ms) the runtime's processes (workerd, the
+// children of this process) have used so far, from /proc; null elsewhere.
+export function runtimeCpuMs() {
+  try {
+    let ticks = 0;
+    for (const pid of readdirSync("/proc").filter((name) => /^\d+$/.test(name))) {
+      let stat;
+      try {
+        stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      } catch {
+        continue; // gone meanwhile
+      }
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" "); // fields 3.. of proc(5)
+      if (Number(fields[1]) === process.pid && stat.includes("(workerd)")) ticks += Number(fields[11]) + Number(fields[12]);
+    }
+    return (ticks * 1000) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return null;
+  }
+}
+
+const CLOCK_TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
 // Applies migrations/*.sql in order to the DB binding, as `wrangler d1
 // migrations apply --local` does (without its bookkeeping table).
