@@ -15,7 +15,9 @@
 // one KV read per request or command frame, as Courtside's session check;
 // NO_OBJECT=1 (another, HTTP only) has the Worker answer the same reply
 // itself, without calling the object, to tell the HTTP side's cost from
-// the object's.
+// the object's; BROADCAST=1 (WebSockets only) sends a change frame to every
+// socket before each reply, as Courtside broadcasts each change, to tell
+// the cost of that fan-out from the rest.
 import { DurableObject } from "cloudflare:workers";
 
 const decoder = new TextDecoder();
@@ -24,6 +26,7 @@ const BASE62 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 export class BaselineObject extends DurableObject {
   #sql;
   #replyBytes;
+  #seq = 0; // BROADCAST=1: the change frames' sequence
 
   constructor(ctx, env) {
     super(ctx, env);
@@ -58,6 +61,11 @@ export class BaselineObject extends DurableObject {
     if (this.env.READ_SESSION === "1") await this.env.SESSIONS.get(`session:${ws.deserializeAttachment()?.session}`, "json");
     this.#sql.exec("INSERT INTO requests (op, body, at) VALUES (?, ?, ?)", action, JSON.stringify(fields), Date.now());
     const body = { success: true, reservationId: fields.reservationId ?? `${fields.facilityId}_${randomId()}`, padding: "" };
+    // BROADCAST=1: first a change frame to every socket, as Courtside's.
+    if (this.env.BROADCAST === "1") {
+      const change = JSON.stringify({ type: "slot_changed", seq: ++this.#seq, courtId: fields.courtId ?? "court-1", startTime: fields.startTime ?? "", endTime: fields.endTime ?? "" });
+      for (const socket of this.ctx.getWebSockets()) socket.send(change);
+    }
     ws.send(JSON.stringify(padded({ type: "reply", requestId, status: 200, body }, body, this.#replyBytes[action])));
   }
 

@@ -13,7 +13,7 @@
 // many requests went on a fresh connection and how many replies said
 // `Connection: close` (by status), the replies taking 500 ms or more (when
 // sent, how long, on a fresh or a reused connection), the generator's own
-// event-loop delay, the transport's own figures, and what each client
+// event-loop delay and CPU share, the transport's own figures, and what each client
 // believes it has booked.
 import { Agent, request } from "node:http";
 import { monitorEventLoopDelay, performance } from "node:perf_hooks";
@@ -118,6 +118,8 @@ export async function runLoad({ url, facilityId, slots, members, durationMs, war
   const mine = Array.from({ length: clients }, () => []);
   const started = performance.now();
   const recordFrom = started + warmupMs;
+  let cpuFrom = null; // the generator's CPU time when recording starts
+  setTimeout(() => { cpuFrom = process.cpuUsage(); }, warmupMs).unref();
   const deadline = recordFrom + durationMs;
   transport.record?.(recordFrom);
 
@@ -177,6 +179,7 @@ export async function runLoad({ url, facilityId, slots, members, durationMs, war
   };
   await Promise.all(members.map((_, i) => loop(i)));
   const seconds = (performance.now() - recordFrom) / 1000;
+  const cpu = process.cpuUsage(cpuFrom ?? undefined);
   loopDelay.disable();
   const transportStats = transport.stats?.(seconds);
   await transport.close();
@@ -211,6 +214,9 @@ export async function runLoad({ url, facilityId, slots, members, durationMs, war
     timeline: Array.from(timeline, (entry) => entry ?? [0, 0]),
     slow,
     slowBatches: batches(slow),
+    // The share of one core the generator used while recording (near 1: it
+    // may be what limits the rate).
+    generatorCpuShare: Math.round(((cpu.user + cpu.system) / 1e6 / seconds) * 100) / 100,
     generatorLoopDelayMs: { p99: Math.round(loopDelay.percentile(99) / 1e4) / 100, max: Math.round(loopDelay.max / 1e4) / 100 },
     ...(transportStats === undefined ? {} : { transport: transportStats }),
     believed: new Set(mine.flat()),

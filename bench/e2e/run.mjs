@@ -18,7 +18,7 @@
 //        [--members 32 (ws: 8)] [--zipf 1.0] [--seed N] [--target both|courtside|baseline]
 //        [--var NAME=VALUE ...] (Courtside's variables, e.g. SNAPSHOT_EVERY, to
 //        find where time goes) [--baseline-var NAME=VALUE ...] (the baseline's:
-//        READ_SESSION=1, NO_OBJECT=1)
+//        READ_SESSION=1, NO_OBJECT=1, over WebSockets BROADCAST=1)
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -222,7 +222,7 @@ function line(name, r) {
     `requests on a new connection ${sum(Object.values(e).flatMap((x) => Object.values(x.newConnections)))}, ` +
     `slow (>= 500 ms) on a new / reused one ${sum(Object.values(e).map((x) => x.slowOnNewConnection))} / ` +
     `${sum(Object.values(e).map((x) => x.slowOnReusedConnection))}; ` +
-    `generator event-loop delay p99/max ${r.generatorLoopDelayMs.p99}/${r.generatorLoopDelayMs.max} ms${frames}`;
+    `generator event-loop delay p99/max ${r.generatorLoopDelayMs.p99}/${r.generatorLoopDelayMs.max} ms, CPU ${r.generatorCpuShare} of a core${frames}`;
 }
 
 const report = {
