@@ -93,7 +93,7 @@ export function socketTransport({ url, facilityId, paced = true }) {
       }
       await sleep(wait);
     }
-    if (socket.closed !== null) return { status: 0, text: socket.closed, ms: 0, reused: false };
+    if (socket.closed !== null) return { status: 0, text: socket.closed, ms: 0, reused: true };
     const requestId = nextRequestId++;
     const entry = { repliedAt: null };
     socket.recent.push(entry);
