@@ -4,13 +4,14 @@
 # -DCS_BENCH=ON) and the wasm module, then the core benchmarks native and
 # wasm in Node (bench/core/run.mjs) and wasm in workerd
 # (bench/core/bench_workerd.mjs), the end-to-end benchmark against Courtside and
-# the baseline (bench/e2e/run.mjs), the WebSocket fan-out
+# the baseline (bench/e2e/run.mjs), the same over WebSockets (run.mjs
+# --transport ws), the WebSocket fan-out
 # (bench/e2e/fanout.mjs), the recovery of a facility with 10,000 live
 # reservations (bench/e2e/recovery.mjs) and the footprint (bench/footprint.sh).
 # Results go to build/bench/*.json; docs/PERFORMANCE.md explains them.
 # Not a test: npm test never runs it.
 #
-# Usage: bench/run.sh [core|e2e|fanout|recovery|footprint ...]   (default: all)
+# Usage: bench/run.sh [core|e2e|ws|fanout|recovery|footprint ...]   (default: all)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,17 +22,18 @@ build_bench() {
 }
 
 parts=("$@")
-((${#parts[@]} > 0)) || parts=(core e2e fanout recovery footprint)
+((${#parts[@]} > 0)) || parts=(core e2e ws fanout recovery footprint)
 build_bench
 for part in "${parts[@]}"; do
   case $part in
     core) node bench/core/run.mjs && node bench/core/bench_workerd.mjs ;;
     e2e) node bench/e2e/run.mjs ;;
+    ws) node --experimental-websocket bench/e2e/run.mjs --transport ws ;;
     fanout) node --experimental-websocket bench/e2e/fanout.mjs ;;
     recovery) node bench/e2e/recovery.mjs ;;
     footprint) bash bench/footprint.sh ;;
     *)
-      echo "bench: unknown part $part (core, e2e, fanout, recovery or footprint)" >&2
+      echo "bench: unknown part $part (core, e2e, ws, fanout, recovery or footprint)" >&2
       exit 2
       ;;
   esac

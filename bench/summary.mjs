@@ -33,26 +33,40 @@ if (core !== null) {
   console.log("");
 }
 
-const e2e = read("e2e.json");
-if (e2e !== null) {
-  console.log(`### End to end (${e2e.date}; ${e2e.options.clients} clients, ${e2e.options.durationS} s after ${e2e.options.warmupS} s warm-up)\n`);
-  console.log("| target | requests/s | attempts/s | confirms/s | attempt p50/p95/p99 ms | confirm p50/p95/p99 ms | cancel p50/p95/p99 ms | all p99 ms | errors |");
+// One end-to-end report (e2e.json over HTTP, ws.json over WebSockets).
+function endToEnd(report, title, unit) {
+  if (report === null) return;
+  const o = report.options;
+  console.log(`### ${title} (${report.date}; ${o.clients} clients${o.membersPerClient && report.transport === "ws" ? ` × ${o.membersPerClient} sockets` : ""}, ${o.durationS} s after ${o.warmupS} s warm-up)\n`);
+  console.log(`| target | ${unit}/s | attempts/s | confirms/s | attempt p50/p95/p99 ms | confirm p50/p95/p99 ms | cancel p50/p95/p99 ms | all p99 ms | errors |`);
   console.log("| --- | ---: | ---: | ---: | --- | --- | --- | ---: | ---: |");
   for (const name of ["courtside", "baseline"]) {
-    const r = e2e[name];
+    const r = report[name];
     if (!r) continue;
     const lat = (op) => `${r.endpoints[op].latencyMs.p50} / ${r.endpoints[op].latencyMs.p95} / ${r.endpoints[op].latencyMs.p99}`;
     const errors = ["attempt", "confirm", "cancel"].reduce((sum, op) => sum + r.endpoints[op].errors, 0);
     console.log(`| ${name} | ${r.requestsPerSecond} | ${r.attemptsPerSecond} | ${r.confirmsPerSecond} | ${lat("attempt")} | ${lat("confirm")} | ${lat("cancel")} | ${r.latencyMs.p99} | ${errors} |`);
   }
-  if (e2e.courtside) {
-    const s = (op) => JSON.stringify(e2e.courtside.endpoints[op].statuses);
+  if (report.courtside) {
+    const s = (op) => JSON.stringify(report.courtside.endpoints[op].statuses);
     console.log(`\nCourtside statuses: attempt ${s("attempt")}, confirm ${s("confirm")}, cancel ${s("cancel")}.`);
-    console.log(`Audit: ${JSON.stringify(e2e.courtside.audit)}`);
+    console.log(`Audit: ${JSON.stringify(report.courtside.audit)}`);
+    const t = report.courtside.transport;
+    if (t) {
+      console.log(`Courtside's sockets: ${t.sockets}; other frames received ${n(t.otherFramesPerSecond)}/s ${JSON.stringify(t.otherFrames)}; ` +
+        `waits for the limits ${t.limitWaits} (${n(t.limitWaitMs)} ms in all); sockets closed ${t.socketsClosed.length}.`);
+    }
   }
-  if (e2e.comparison) console.log(`Courtside/baseline: requests/s ${e2e.comparison.requestsPerSecondRatio}, p99 ${e2e.comparison.p99Ratio} (met: ${e2e.comparison.met}).`);
+  if (report.courtside && report.baseline) {
+    const bytes = (op) => report.courtside.endpoints[op].replyBytes;
+    console.log(`Reply sizes (Courtside's, the baseline padded to them): attempt ${bytes("attempt")}, confirm ${bytes("confirm")}, cancel ${bytes("cancel")} bytes.`);
+  }
+  const c = report.comparison;
+  if (c) console.log(`Courtside/baseline: ${unit}/s ${c.requestsPerSecondRatio}, p99 ${c.p99Ratio} (targets: ${c.targets}; met: ${c.met}).`);
   console.log("");
 }
+endToEnd(read("e2e.json"), "End to end", "requests");
+endToEnd(read("ws.json"), "End to end over WebSockets", "messages");
 
 const fanout = read("fanout.json");
 if (fanout !== null) {

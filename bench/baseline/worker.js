@@ -4,11 +4,20 @@
 // the body (or the path), finds the facility's object by name and calls it
 // by RPC; the object parses the JSON, writes one row to its SQLite storage
 // and answers with a reply as long as Courtside's (REPLY_BYTES, measured
-// in the same run) with a fresh reservation id. No sessions, no rules, no
-// core, no outbox: what is left is the runtime's own cost. READ_SESSION=1
-// (an experiment) adds one KV read per request, as Courtside's session check;
-// NO_OBJECT=1 (another) has the Worker answer the same reply itself, without
-// calling the object, to tell the HTTP side's cost from the object's.
+// in the same run) with a fresh reservation id. Over a WebSocket
+// (/api/realtime/websocket?facilityId=F) the Worker hands the upgrade to
+// the facility's object by name, which accepts it with the hibernation API
+// (ctx.acceptWebSocket) and, for each command frame, parses it, writes one
+// row and answers a reply frame {"type":"reply","requestId",...} as long
+// as Courtside's whole reply frame (REPLY_BYTES then holds the frames'
+// lengths). No sessions, no rules, no core, no outbox, no broadcasts: what
+// is left is the runtime's own cost. READ_SESSION=1 (an experiment) adds
+// one KV read per request or command frame, as Courtside's session check;
+// NO_OBJECT=1 (another, HTTP only) has the Worker answer the same reply
+// itself, without calling the object, to tell the HTTP side's cost from
+// the object's; BROADCAST=1 (WebSockets only) sends a change frame to every
+// socket before each reply, as Courtside broadcasts each change, to tell
+// the cost of that fan-out from the rest.
 import { DurableObject } from "cloudflare:workers";
 
 const decoder = new TextDecoder();
@@ -17,6 +26,7 @@ const BASE62 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 export class BaselineObject extends DurableObject {
   #sql;
   #replyBytes;
+  #seq = 0; // BROADCAST=1: the change frames' sequence
 
   constructor(ctx, env) {
     super(ctx, env);
@@ -32,15 +42,49 @@ export class BaselineObject extends DurableObject {
     this.#sql.exec("INSERT INTO requests (op, body, at) VALUES (?, ?, ?)", op, JSON.stringify(parsed), Date.now());
     return { status: 200, reply: replyTo(op, parsed, this.#replyBytes) };
   }
+
+  // A WebSocket upgrade from the Worker: accepted with the hibernation API;
+  // with READ_SESSION=1 the token's session key is attached to the socket.
+  async fetch(request) {
+    const { 0: client, 1: server } = new WebSocketPair();
+    this.ctx.acceptWebSocket(server);
+    if (this.env.READ_SESSION === "1") server.serializeAttachment({ session: new URL(request.url).searchParams.get("token")?.slice(-22) });
+    return new Response(null, { status: 101, webSocket: client });
+  }
+
+  // {"type":"command","requestId":R,"command":{"action",...fields}}: one
+  // row, then {"type":"reply","requestId":R,"status":200,"body":{...}} as
+  // long as Courtside's frame for that action.
+  async webSocketMessage(ws, message) {
+    const { requestId, command } = JSON.parse(message);
+    const { action, ...fields } = command;
+    if (this.env.READ_SESSION === "1") await this.env.SESSIONS.get(`session:${ws.deserializeAttachment()?.session}`, "json");
+    this.#sql.exec("INSERT INTO requests (op, body, at) VALUES (?, ?, ?)", action, JSON.stringify(fields), Date.now());
+    const body = { success: true, reservationId: fields.reservationId ?? `${fields.facilityId}_${randomId()}`, padding: "" };
+    // BROADCAST=1: first a change frame to every socket, as Courtside's.
+    if (this.env.BROADCAST === "1") {
+      const change = JSON.stringify({ type: "slot_changed", seq: ++this.#seq, courtId: fields.courtId ?? "court-1", startTime: fields.startTime ?? "", endTime: fields.endTime ?? "" });
+      for (const socket of this.ctx.getWebSockets()) socket.send(change);
+    }
+    ws.send(JSON.stringify(padded({ type: "reply", requestId, status: 200, body }, body, this.#replyBytes[action])));
+  }
+
+  async webSocketClose(ws, code) {
+    ws.close(code === 1005 || code === 1006 ? 1000 : code, "closed");
+  }
 }
 
 // The reply to `op` on the parsed body, padded to replyBytes[op] bytes.
 function replyTo(op, parsed, replyBytes) {
-  const reservationId = parsed.reservationId ?? `${parsed.facilityId}_${randomId()}`;
-  const reply = { success: true, reservationId, padding: "" };
-  const length = JSON.stringify(reply).length;
-  reply.padding = "x".repeat(Math.max(0, (replyBytes[op] ?? 0) - length));
-  return reply;
+  const reply = { success: true, reservationId: parsed.reservationId ?? `${parsed.facilityId}_${randomId()}`, padding: "" };
+  return padded(reply, reply, replyBytes[op]);
+}
+
+// `value` with `holder.padding` (part of it) grown until value's JSON is
+// `bytes` long (ASCII throughout).
+function padded(value, holder, bytes = 0) {
+  holder.padding = "x".repeat(Math.max(0, bytes - JSON.stringify(value).length));
+  return value;
 }
 
 function randomId() {
@@ -52,6 +96,12 @@ function randomId() {
 export default {
   async fetch(request, env) {
     const url = new URL(request.url);
+    if (url.pathname === "/api/realtime/websocket") {
+      if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket") {
+        return Response.json({ success: false, error: "upgrade_required" }, { status: 426 });
+      }
+      return env.BASELINE.get(env.BASELINE.idFromName(url.searchParams.get("facilityId"))).fetch(request);
+    }
     let op;
     let body;
     let facilityId;

@@ -1,17 +1,20 @@
-// load.mjs: the HTTP load generator of the end-to-end benchmark. `clients`
-// concurrent clients share one keep-alive agent; each loops for
+// load.mjs: the load generator of the end-to-end benchmark, over HTTP or
+// over any other transport with the same three commands (socket-load.mjs:
+// WebSocket frames). `clients` concurrent clients each loop for
 // `durationMs`: hold a slot chosen with a Zipf skew (evenings of the nearest
-// days hottest) by POST /api/realtime/attempt, confirm it when the hold was
-// granted, then with probability 0.3 cancel one of its own bookings
-// (DELETE /api/reservations/{id}). Each client acts for its own members in
-// turn, so no member passes the facility's request limit. The first
-// `warmupMs` are run but not recorded. Returns per-endpoint latencies and
-// statuses, the reply sizes, a per-second timeline (requests completed,
-// slowest), how many requests went on a fresh connection and how many
-// replies said `Connection: close` (by status), the replies taking 500 ms
-// or more (when sent, how long, on a fresh or a reused connection), the
-// generator's own event-loop delay, and what each client believes it has
-// booked.
+// days hottest), confirm it when the hold was granted, then with
+// probability 0.3 cancel one of their own bookings. Over HTTP the clients
+// share one keep-alive agent and the commands are POST
+// /api/realtime/attempt, POST /api/realtime/confirm and DELETE
+// /api/reservations/{id}. Each client acts for its own members in turn, so
+// no member passes the facility's request limit. The first `warmupMs` are
+// run but not recorded. Returns per-endpoint latencies and statuses, the
+// reply sizes, a per-second timeline (requests completed, slowest), how
+// many requests went on a fresh connection and how many replies said
+// `Connection: close` (by status), the replies taking 500 ms or more (when
+// sent, how long, on a fresh or a reused connection), the generator's own
+// event-loop delay and CPU share, the transport's own figures, and what each client
+// believes it has booked.
 import { Agent, request } from "node:http";
 import { monitorEventLoopDelay, performance } from "node:perf_hooks";
 import { generator, zipf } from "../core/workloads.mjs";
@@ -76,11 +79,31 @@ function batches(slow) {
   return sizes;
 }
 
-// Drives the load. `members[i]`: client i's members, [{memberId, token}].
-// `slots`: [{courtId, startTime, endTime, day, evening}].
-export async function runLoad({ url, facilityId, slots, members, durationMs, warmupMs, seed, zipfS = 1.0, runtimeCpuMs = () => null }) {
-  const clients = members.length;
+// The HTTP transport: each command one request on a shared keep-alive
+// agent. A transport's commands resolve to a reply {status, text, ms,
+// reused?, close?, body?} (text: what the reply's size counts; body: the
+// parsed reply body when the transport parsed it already).
+export function httpTransport({ url, facilityId, clients }) {
   const agent = new Agent({ keepAlive: true, maxSockets: clients });
+  return {
+    attempt: (member, slot) => send(agent, url, "POST", "/api/realtime/attempt", {
+      token: member.token,
+      body: { facilityId, courtId: slot.courtId, startTime: slot.startTime, endTime: slot.endTime, memberId: member.memberId },
+    }),
+    confirm: (member, reservationId) => send(agent, url, "POST", "/api/realtime/confirm", { token: member.token, body: { facilityId, reservationId } }),
+    cancel: (owner, reservationId) => send(agent, url, "DELETE", `/api/reservations/${reservationId}`, { token: owner.token }),
+    close: () => agent.destroy(),
+  };
+}
+
+// Drives the load. `members[i]`: client i's members, [{memberId, token}].
+// `slots`: [{courtId, startTime, endTime, day, evening}]. `transport`
+// (default HTTP): {open?(members), record?(from), attempt(member, slot),
+// confirm(member, id), cancel(owner, id), stats?(), close()}.
+export async function runLoad({ url, facilityId, slots, members, durationMs, warmupMs, seed, zipfS = 1.0, transport, runtimeCpuMs = () => null }) {
+  const clients = members.length;
+  transport ??= httpTransport({ url, facilityId, clients });
+  await transport.open?.(members);
   const order = hotOrder(slots, generator(seed));
   const stats = {};
   for (const op of ["attempt", "confirm", "cancel"]) {
@@ -95,16 +118,19 @@ export async function runLoad({ url, facilityId, slots, members, durationMs, war
   const mine = Array.from({ length: clients }, () => []);
   const started = performance.now();
   const recordFrom = started + warmupMs;
+  let cpuFrom = null; // the generator's CPU time when recording starts
+  setTimeout(() => { cpuFrom = process.cpuUsage(); }, warmupMs).unref();
   const deadline = recordFrom + durationMs;
   // The runtime's CPU time over the recorded run (null where unknown).
-  const cpu = {};
-  setTimeout(() => (cpu.from = runtimeCpuMs()), warmupMs);
-  setTimeout(() => (cpu.to = runtimeCpuMs()), warmupMs + durationMs);
+  const runtimeCpu = {};
+  setTimeout(() => (runtimeCpu.from = runtimeCpuMs()), warmupMs).unref();
+  setTimeout(() => (runtimeCpu.to = runtimeCpuMs()), warmupMs + durationMs).unref();
+  transport.record?.(recordFrom);
 
   const slow = []; // [sent at, ms, op, status, reused] of the first 5,000 replies taking 500 ms or more, from recordFrom
-  const call = async (op, method, path, options) => {
+  const call = async (op, command) => {
     const sentAt = performance.now();
-    const reply = await send(agent, url, method, path, options);
+    const reply = await command();
     const now = performance.now();
     if (now >= recordFrom) {
       const second = Math.floor((now - recordFrom) / 1000);
@@ -138,13 +164,10 @@ export async function runLoad({ url, facilityId, slots, members, durationMs, war
     while (performance.now() < deadline) {
       const member = members[i][turn++ % members[i].length];
       const slot = slots[order[pick()]];
-      const attempt = await call("attempt", "POST", "/api/realtime/attempt", {
-        token: member.token,
-        body: { facilityId, courtId: slot.courtId, startTime: slot.startTime, endTime: slot.endTime, memberId: member.memberId },
-      });
+      const attempt = await call("attempt", () => transport.attempt(member, slot));
       if (attempt.status === 200) {
-        const { reservationId } = JSON.parse(attempt.text);
-        const confirm = await call("confirm", "POST", "/api/realtime/confirm", { token: member.token, body: { facilityId, reservationId } });
+        const { reservationId } = attempt.body ?? JSON.parse(attempt.text);
+        const confirm = await call("confirm", () => transport.confirm(member, reservationId));
         if (confirm.status === 200) {
           mine[i].push(reservationId);
           everConfirmed.set(reservationId, { ...member, slot });
@@ -153,15 +176,17 @@ export async function runLoad({ url, facilityId, slots, members, durationMs, war
       if (mine[i].length > 0 && random() < 0.3) {
         const index = Math.floor(random() * mine[i].length);
         const id = mine[i][index];
-        const cancel = await call("cancel", "DELETE", `/api/reservations/${id}`, { token: everConfirmed.get(id).token });
+        const cancel = await call("cancel", () => transport.cancel(everConfirmed.get(id), id));
         if (cancel.status === 200) mine[i].splice(index, 1);
       }
     }
   };
   await Promise.all(members.map((_, i) => loop(i)));
   const seconds = (performance.now() - recordFrom) / 1000;
+  const cpu = process.cpuUsage(cpuFrom ?? undefined);
   loopDelay.disable();
-  agent.destroy();
+  const transportStats = transport.stats?.(seconds);
+  await transport.close();
 
   const endpoints = {};
   for (const [op, s] of Object.entries(stats)) {
@@ -189,12 +214,16 @@ export async function runLoad({ url, facilityId, slots, members, durationMs, war
     attemptsPerSecond: endpoints.attempt.perSecond,
     confirmsPerSecond: endpoints.confirm.okPerSecond,
     latencyMs: all,
-    runtimeCpuMsPerRequest: cpu.from == null || cpu.to == null ? null : Math.round(((cpu.to - cpu.from) / requests) * 1000) / 1000,
+    runtimeCpuMsPerRequest: runtimeCpu.from == null || runtimeCpu.to == null ? null : Math.round(((runtimeCpu.to - runtimeCpu.from) / requests) * 1000) / 1000,
     endpoints,
     timeline: Array.from(timeline, (entry) => entry ?? [0, 0]),
     slow,
     slowBatches: batches(slow),
+    // The share of one core the generator used while recording (near 1: it
+    // may be what limits the rate).
+    generatorCpuShare: Math.round(((cpu.user + cpu.system) / 1e6 / seconds) * 100) / 100,
     generatorLoopDelayMs: { p99: Math.round(loopDelay.percentile(99) / 1e4) / 100, max: Math.round(loopDelay.max / 1e4) / 100 },
+    ...(transportStats === undefined ? {} : { transport: transportStats }),
     believed: new Set(mine.flat()),
     everConfirmed,
   };

@@ -6,13 +6,19 @@
 // clients believe they hold are exactly the facility's confirmed ones. Then
 // serves the baseline (bench/baseline/) alone and drives the same load
 // against it, its replies as long as Courtside's. Writes
-// build/bench/e2e.json and prints a summary.
+// build/bench/e2e.json and prints a summary. With --transport ws the same
+// workload goes as command frames over WebSockets (socket-load.mjs: one
+// socket per member, 8 members a client by default, at most 1,000 sockets,
+// the facility's limit), against Courtside and the baseline's WebSocket
+// path, replies matched by requestId, the same audit over HTTP after it;
+// the reply sizes are then the whole reply frames'. Writes
+// build/bench/ws.json; needs node --experimental-websocket on Node 20.
 //
-// Usage: node bench/e2e/run.mjs [--clients 64] [--duration 30] [--warmup 5]
-//        [--members 32] [--zipf 1.0] [--seed N] [--target both|courtside|baseline]
+// Usage: node bench/e2e/run.mjs [--transport http|ws] [--clients 64] [--duration 30] [--warmup 5]
+//        [--members 32 (ws: 8)] [--zipf 1.0] [--seed N] [--target both|courtside|baseline]
 //        [--var NAME=VALUE ...] (Courtside's variables, e.g. SNAPSHOT_EVERY, to
 //        find where time goes) [--baseline-var NAME=VALUE ...] (the baseline's:
-//        READ_SESSION=1, NO_OBJECT=1)
+//        READ_SESSION=1, NO_OBJECT=1, over WebSockets BROADCAST=1)
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -21,13 +27,15 @@ import { localDate, localInstant } from "../../scripts/local-time.mjs";
 import { facilityConfig } from "../core/workloads.mjs";
 import { runLoad, send } from "./load.mjs";
 import { ADMIN_TOKEN, ROOT, startRuntime } from "./runtime.mjs";
+import { socketTransport } from "./socket-load.mjs";
 
 const { values: options } = parseArgs({
   options: {
+    transport: { type: "string", default: "http" },
     clients: { type: "string", default: "64" },
     duration: { type: "string", default: "30" },
     warmup: { type: "string", default: "5" },
-    members: { type: "string", default: "32" },
+    members: { type: "string" },
     zipf: { type: "string", default: "1.0" },
     seed: { type: "string", default: "20261130" },
     target: { type: "string", default: "both" },
@@ -35,10 +43,15 @@ const { values: options } = parseArgs({
     "baseline-var": { type: "string", multiple: true, default: [] },
   },
 });
+const SOCKETS = options.transport === "ws";
+if (!SOCKETS && options.transport !== "http") throw new Error(`--transport is http or ws, not ${options.transport}`);
 const CLIENTS = Number(options.clients);
 const DURATION_MS = Number(options.duration) * 1000;
 const WARMUP_MS = Number(options.warmup) * 1000;
-const MEMBERS_PER_CLIENT = Number(options.members);
+const MEMBERS_PER_CLIENT = Number(options.members ?? (SOCKETS ? 8 : 32));
+// One socket per member; the facility takes 1,000 (MAX_SOCKETS_PER_FACILITY).
+if (SOCKETS && CLIENTS * MEMBERS_PER_CLIENT > 1000) throw new Error("--transport ws: clients × members is at most 1,000 sockets");
+const UNIT = SOCKETS ? "messages" : "requests";
 const SEED = Number(options.seed);
 const FACILITY = "bench";
 const pairs = (list) => Object.fromEntries(list.map((pair) => [pair.slice(0, pair.indexOf("=")), pair.slice(pair.indexOf("=") + 1)]));
@@ -147,7 +160,7 @@ async function runCourtside() {
     const clientMembers = await members(agent, runtime.url);
     const result = await runLoad({
       url: runtime.url, facilityId: FACILITY, slots: slotList, members: clientMembers, runtimeCpuMs: runtime.cpuMs,
-      durationMs: DURATION_MS, warmupMs: WARMUP_MS, seed: SEED, zipfS: Number(options.zipf),
+      durationMs: DURATION_MS, warmupMs: WARMUP_MS, seed: SEED, zipfS: Number(options.zipf), transport: transport(runtime.url, true),
     });
     const auditResult = await audit(agent, runtime.url, result, slotList);
     return { ...strip(result), audit: auditResult };
@@ -176,12 +189,19 @@ async function runBaseline(replyBytes) {
     }
     const result = await runLoad({
       url: runtime.url, facilityId: FACILITY, slots: slots(), members: clientMembers, runtimeCpuMs: runtime.cpuMs,
-      durationMs: DURATION_MS, warmupMs: WARMUP_MS, seed: SEED, zipfS: Number(options.zipf),
+      durationMs: DURATION_MS, warmupMs: WARMUP_MS, seed: SEED, zipfS: Number(options.zipf), transport: transport(runtime.url, false),
     });
     return strip(result);
   } finally {
     await runtime.stop();
   }
+}
+
+// The transport of --transport: undefined is load.mjs's HTTP one. Over
+// WebSockets the generator waits for Courtside's limits (`paced`); the
+// baseline has none, so its clients never wait and its figure is its own.
+function transport(url, paced) {
+  return SOCKETS ? socketTransport({ url, facilityId: FACILITY, paced }) : undefined;
 }
 
 function strip({ believed, everConfirmed, ...rest }) {
@@ -193,19 +213,23 @@ const sum = (numbers) => numbers.reduce((a, b) => a + b, 0);
 function line(name, r) {
   const e = r.endpoints;
   const lat = (op) => `${op} p50/p95/p99 ${e[op].latencyMs.p50}/${e[op].latencyMs.p95}/${e[op].latencyMs.p99} ms`;
-  return `${name}: ${r.requestsPerSecond} req/s, attempts ${r.attemptsPerSecond}/s, confirms ${r.confirmsPerSecond}/s; ` +
+  const frames = r.transport === undefined ? "" : `; ${r.transport.sockets} sockets, other frames received ${r.transport.otherFramesPerSecond}/s ` +
+    `${JSON.stringify(r.transport.otherFrames)}, waits for the limits ${r.transport.limitWaits} (${r.transport.limitWaitMs} ms), ` +
+    `sockets closed ${r.transport.socketsClosed.length}`;
+  return `${name}: ${r.requestsPerSecond} ${UNIT}/s, attempts ${r.attemptsPerSecond}/s, confirms ${r.confirmsPerSecond}/s; ` +
     `${lat("attempt")}; ${lat("confirm")}; ${lat("cancel")}; all p99 ${r.latencyMs.p99} ms; ` +
     `runtime CPU ${r.runtimeCpuMsPerRequest} ms/request; ` +
     `errors ${e.attempt.errors + e.confirm.errors + e.cancel.errors}; ` +
     `requests on a new connection ${sum(Object.values(e).flatMap((x) => Object.values(x.newConnections)))}, ` +
     `slow (>= 500 ms) on a new / reused one ${sum(Object.values(e).map((x) => x.slowOnNewConnection))} / ` +
     `${sum(Object.values(e).map((x) => x.slowOnReusedConnection))}; ` +
-    `generator event-loop delay p99/max ${r.generatorLoopDelayMs.p99}/${r.generatorLoopDelayMs.max} ms`;
+    `generator event-loop delay p99/max ${r.generatorLoopDelayMs.p99}/${r.generatorLoopDelayMs.max} ms, CPU ${r.generatorCpuShare} of a core${frames}`;
 }
 
 const report = {
   date: new Date().toISOString(),
   node: process.version,
+  transport: SOCKETS ? "ws" : "http",
   runtime: "Miniflare (workerd) started directly from wrangler's own miniflare, Worker options from wrangler.toml",
   vars: VARS,
   baselineVars: BASELINE_VARS,
@@ -218,7 +242,7 @@ if (options.target !== "baseline") {
 }
 if (options.target !== "courtside") {
   const sizes = report.courtside === undefined
-    ? { attempt: 111, confirm: 431, cancel: 454 }
+    ? (SOCKETS ? { attempt: 175, confirm: 495, cancel: 518 } : { attempt: 111, confirm: 431, cancel: 454 })
     : Object.fromEntries(Object.entries(report.courtside.endpoints).map(([op, e]) => [op, e.replyBytes]));
   report.baseline = await runBaseline(sizes);
   console.log(line("baseline", report.baseline));
@@ -227,13 +251,18 @@ if (report.courtside && report.baseline) {
   report.comparison = {
     requestsPerSecondRatio: Math.round((report.courtside.requestsPerSecond / report.baseline.requestsPerSecond) * 1000) / 1000,
     p99Ratio: Math.round((report.courtside.latencyMs.p99 / report.baseline.latencyMs.p99) * 100) / 100,
-    targets: "requests/s ratio >= 0.9 and p99 ratio <= 1.2",
+    // The WebSocket target (the performance issue's) is throughput with the
+    // audit passing; the p99 ratio is reported, not a target there.
+    targets: SOCKETS ? "messages/s ratio >= 0.9, audit passed" : "requests/s ratio >= 0.9 and p99 ratio <= 1.2",
   };
-  report.comparison.met = report.comparison.requestsPerSecondRatio >= 0.9 && report.comparison.p99Ratio <= 1.2;
+  report.comparison.met = SOCKETS
+    ? report.comparison.requestsPerSecondRatio >= 0.9 && report.courtside.audit.passed
+    : report.comparison.requestsPerSecondRatio >= 0.9 && report.comparison.p99Ratio <= 1.2;
   console.log(`courtside/baseline: ${JSON.stringify(report.comparison)}`);
 }
 mkdirSync(join(ROOT, "build/bench"), { recursive: true });
-const path = join(ROOT, "build/bench", options.target === "both" ? "e2e.json" : `e2e-${options.target}.json`);
+const stem = SOCKETS ? "ws" : "e2e";
+const path = join(ROOT, "build/bench", options.target === "both" ? `${stem}.json` : `${stem}-${options.target}.json`);
 writeFileSync(path, `${JSON.stringify(report, null, 2)}\n`);
 console.log(`written to ${path}`);
 if (report.courtside && !report.courtside.audit.passed) process.exitCode = 1;
