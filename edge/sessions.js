@@ -4,13 +4,13 @@
 // so KV forgets a session when its token would have expired anyway.
 //
 // A session found open is remembered in this isolate's memory for
-// SESSION_CACHE_SECONDS (default 10; 0 turns it off), so a member's burst
+// SESSION_CACHE_SECONDS (default 30; 0 turns it off), so a member's burst
 // of requests reads KV once. Signing out forgets it here at once; another
 // isolate may accept the token until its memory of it expires, as KV
 // itself may answer from a location's cache for up to 60 s after a
 // delete. At most CACHE_MAX sessions are remembered.
 const KV_TTL_MIN = 60; // seconds; KV refuses a shorter expirationTtl
-const CACHE_SECONDS_DEFAULT = 10;
+const CACHE_SECONDS_DEFAULT = 30;
 const CACHE_MAX = 10_000;
 
 const remembered = new Map(); // sid → {sub, until (ms)}, oldest first
