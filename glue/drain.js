@@ -3,8 +3,9 @@
 // `write` (glue/projection.js's writeRows) and removes them once it
 // resolved; a failure keeps them and backs off. `due` is when the next run
 // should happen (ms, or null when there is nothing to do): the facility
-// object folds it into its one alarm. One run at a time. No platform API
-// here: the writer and the clock come from the caller.
+// object folds it into its one alarm. One run at a time, starting at least
+// SPACING_MS after the one before. No platform API here: the writer comes
+// from the caller.
 import { statementCount } from "./projection.js";
 
 const GRACE_MS = 2000; // after a commit, the alarm's safety net for the immediate run
@@ -12,6 +13,7 @@ const RETRY_MS = [1000, 2000, 4000, 8000, 15_000, 30_000, 60_000]; // backoff af
 const ROWS = 50; // outbox rows read at once
 const STATEMENTS = 100; // D1 statements per batch
 const BATCHES = 10; // batches per run; the next run goes on
+const SPACING_MS = 200; // runs start at least this far apart, so a busy facility's rows share D1 batches
 
 export class OutboxDrain {
   #outbox;
@@ -19,6 +21,8 @@ export class OutboxDrain {
   #log;
   #failures = 0;
   #running = null;
+  #lastStart = -Infinity; // when the last run started (ms)
+  #deferred = null; // the run soon() put off, until it starts
   due = null;
 
   // `write(rows)` writes outbox rows to D1 (rejects on failure); `log(error)`
@@ -30,13 +34,24 @@ export class OutboxDrain {
     if (outbox.size() > 0) this.due = Date.now(); // left over from before a restart
   }
 
-  // After a commit that added rows: run now, with `due` as the safety net
-  // should this run be cut short. While failures back off, only the retry
-  // runs. Returns the run started, or null.
+  // After a commit that added rows: run now (or SPACING_MS after the last
+  // run started), with `due` as the safety net should this run be cut
+  // short. While failures back off, only the retry runs. Returns the run
+  // started or put off, or null.
   soon(now) {
     if (this.#failures > 0) return null;
     this.due = Math.min(this.due ?? Infinity, now + GRACE_MS);
-    return this.#running === null ? this.run() : null;
+    if (this.#running !== null || this.#deferred !== null) return null;
+    const waitMs = this.#lastStart + SPACING_MS - now;
+    if (waitMs <= 0) return this.run();
+    // Within SPACING_MS of the last run: one deferred run takes the rows
+    // committed until then. (A timer, never awaited by the caller: a run
+    // awaited inside blockConcurrencyWhile must not wait on one.)
+    this.#deferred = new Promise((resolve) => setTimeout(resolve, waitMs)).then(() => {
+      this.#deferred = null;
+      return this.#failures > 0 ? true : this.run();
+    });
+    return this.#deferred;
   }
 
   // Drains the outbox, a batch at a time, at most BATCHES; resolves when
@@ -61,6 +76,7 @@ export class OutboxDrain {
 
   // One run; resolves to false if a batch failed.
   async #batches() {
+    this.#lastStart = Date.now();
     let failed = false;
     for (let batch = 0; batch < BATCHES && !failed; batch++) {
       const rows = this.#next();

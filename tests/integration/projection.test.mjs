@@ -46,8 +46,10 @@ test("a member's upcoming reservations across facilities, from D1", async () => 
     const reply = await member.get("/api/members/me/reservations");
     assert.equal(reply.status, 200);
     const ids = reply.body.reservations.map((r) => r.reservationId);
-    return ids.length === 2 && !ids.includes(cancelled.reservationId) ? reply.body : undefined;
-  }, { what: "the two upcoming bookings in D1" });
+    // The projection follows the facility: wait until both are confirmed there too.
+    const caughtUp = reply.body.reservations.every((r) => r.status === "confirmed");
+    return ids.length === 2 && !ids.includes(cancelled.reservationId) && caughtUp ? reply.body : undefined;
+  }, { what: "the two upcoming bookings in D1, confirmed" });
   assert.equal(mine.memberId, "mine-1");
   assert.deepEqual(mine.reservations.map((r) => r.reservationId), [sooner.reservationId, later.reservationId], "soonest first");
   assert.deepEqual(mine.reservations.map((r) => r.facilityId), ["mine-a", "mine-b"]);
