@@ -216,6 +216,11 @@ static void write_broadcasts(json_writer *w, const cs_facility *f) {
             cs_write_time(w, event->start_ms);
             json_key(w, "endTime");
             cs_write_time(w, event->end_ms);
+            /* The facility-local day the change starts on: the day whose
+             * availability shows it, so watchers of one day can skip the rest. */
+            char date[CIVIL_DATE_MAX];
+            json_key(w, "date");
+            json_string_n(w, date, civil_format_date(calendar_local_day(&f->config, event->start_ms), date));
         }
         json_object_end(w);
     }

@@ -6,9 +6,11 @@
 import { facilityOf, isFacilityId } from "../glue/ids.js";
 import { actorFor, assertStaffOf, credentials, requireIdentity, requireStaffOf, unauthenticated } from "./auth.js";
 import { ACTOR_HEADER } from "./facility.js";
-import { HttpError, jsonResponse, readBody, readJsonObject } from "./http.js";
+import { HttpError, invalidField, jsonResponse, readBody, readJsonObject } from "./http.js";
 
 const decoder = new TextDecoder();
+// What a socket hears of: every change, or only those on the day it watches.
+const SOCKET_SCOPES = ["all", "day"];
 
 // GET /api/facilities/{id}: public.
 export async function showFacility(request, env, url, facilityId) {
@@ -136,7 +138,7 @@ export async function syncFacility(request, env) {
   return respond(await stub(env, facilityId).sync(facilityId, actorFor(identity, facilityId)));
 }
 
-// GET /api/realtime/websocket?facilityId=F[&date=D][&token=T]: forwarded
+// GET /api/realtime/websocket?facilityId=F[&date=D][&scope=all|day][&token=T]: forwarded
 // to the facility's object with the verified actor; without a token the
 // socket only watches.
 export async function connect(request, env, url) {
@@ -146,6 +148,8 @@ export async function connect(request, env, url) {
       headers: { Upgrade: "websocket" },
     });
   }
+  const scope = url.searchParams.get("scope");
+  if (scope !== null && !SOCKET_SCOPES.includes(scope)) throw invalidField("scope", `must be one of ${SOCKET_SCOPES.join(", ")}`);
   const { identity } = await credentials(request, env, url.searchParams.get("token"));
   const headers = new Headers(request.headers);
   headers.delete(ACTOR_HEADER);

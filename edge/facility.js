@@ -137,6 +137,7 @@ export class FacilityObject extends DurableObject {
     const url = new URL(request.url);
     const facilityId = url.searchParams.get("facilityId");
     const date = url.searchParams.get("date");
+    const scope = url.searchParams.get("scope") ?? "all"; // checked by the Worker
     this.#remember(facilityId);
     if (this.#sockets.count() >= this.#socketsMax) {
       const { status, reply } = failure(429, "rate_limited", `this facility has ${this.#socketsMax} sockets open, its limit`);
@@ -145,7 +146,7 @@ export class FacilityObject extends DurableObject {
     const initial = await this.#availability(facilityId, date);
     if (initial.status !== 200) return jsonResponse(initial.status, initial.reply);
     const actor = JSON.parse(request.headers.get(ACTOR_HEADER) ?? "null");
-    const { client, server } = this.#sockets.accept({ facilityId, date, ...actor });
+    const { client, server } = this.#sockets.accept({ facilityId, date, scope, day: initial.reply.date, ...actor });
     this.#sockets.send(server, initialState(initial));
     return new Response(null, { status: 101, webSocket: client });
   }
@@ -400,7 +401,7 @@ export class FacilityObject extends DurableObject {
       this.#sockets.send(ws, { type: "error", status: initial.status, ...initial.reply });
       return;
     }
-    this.#sockets.setState(ws, { ...state, date });
+    this.#sockets.setState(ws, { ...state, date, day: initial.reply.date });
     this.#sockets.send(ws, initialState(initial));
   }
 

@@ -1,9 +1,10 @@
 // sockets.js: a facility object's WebSockets, through the hibernation API
 // (ctx.acceptWebSocket), so idle watchers cost nothing. Owns accepting a
 // socket with its state (serializeAttachment: who is connected and which
-// day they watch), the edge's limits on incoming messages (size, rate) with
-// their close codes, the ping/pong auto-response and sending JSON frames.
-// docs/REALTIME.md describes the protocol.
+// day they watch, and whether they hear of that day only), the edge's
+// limits on incoming messages (size, rate) with their close codes, the
+// ping/pong auto-response and sending JSON frames, each change to the
+// sockets that hear of it. docs/REALTIME.md describes the protocol.
 import { RateLimiter } from "./limits.js";
 
 const encoder = new TextEncoder();
@@ -18,6 +19,7 @@ export class Sockets {
   #ctx;
   #limits;
   #rates = new WeakMap(); // socket → RateLimiter, while the object is awake
+  #hears = new WeakMap(); // socket → the one day it hears of, or null for all; from its state, while awake
 
   // `limits`: {messageBytes, messages, windowMs}.
   constructor(ctx, limits) {
@@ -52,6 +54,7 @@ export class Sockets {
 
   setState(ws, state) {
     ws.serializeAttachment(state);
+    this.#hears.delete(ws);
   }
 
   send(ws, value) {
@@ -63,10 +66,25 @@ export class Sockets {
   }
 
   // Sends each message to every socket, in order.
+  // A socket whose state has `scope: "day"` hears only of changes on its
+  // `day` (a message's `date`) and of those with no date.
   broadcast(messages) {
     if (messages.length === 0) return;
-    const frames = messages.map((message) => JSON.stringify(message));
-    for (const ws of this.all()) for (const frame of frames) this.send(ws, frame);
+    const frames = messages.map((message) => ({ text: JSON.stringify(message), date: message.date }));
+    for (const ws of this.all()) {
+      const day = this.#dayHeard(ws);
+      for (const { text, date } of frames) if (day === null || date === undefined || date === day) this.send(ws, text);
+    }
+  }
+
+  #dayHeard(ws) {
+    let day = this.#hears.get(ws);
+    if (day === undefined) {
+      const state = this.state(ws);
+      day = state.scope === "day" ? state.day : null;
+      this.#hears.set(ws, day);
+    }
+    return day;
   }
 
   // An incoming message checked against the limits: the parsed JSON object,

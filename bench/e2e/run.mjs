@@ -14,7 +14,7 @@
 // the reply sizes are then the whole reply frames'. Writes
 // build/bench/ws.json; needs node --experimental-websocket on Node 20.
 //
-// Usage: node bench/e2e/run.mjs [--transport http|ws] [--clients 64] [--duration 30] [--warmup 5]
+// Usage: node bench/e2e/run.mjs [--transport http|ws] [--scope day|all (ws)] [--clients 64] [--duration 30] [--warmup 5]
 //        [--members 32 (ws: 8)] [--zipf 1.0] [--seed N] [--target both|courtside|baseline]
 //        [--var NAME=VALUE ...] (Courtside's variables, e.g. SNAPSHOT_EVERY, to
 //        find where time goes) [--baseline-var NAME=VALUE ...] (the baseline's:
@@ -32,6 +32,7 @@ import { socketTransport } from "./socket-load.mjs";
 const { values: options } = parseArgs({
   options: {
     transport: { type: "string", default: "http" },
+    scope: { type: "string", default: "day" },
     clients: { type: "string", default: "64" },
     duration: { type: "string", default: "30" },
     warmup: { type: "string", default: "5" },
@@ -200,8 +201,12 @@ async function runBaseline(replyBytes) {
 // The transport of --transport: undefined is load.mjs's HTTP one. Over
 // WebSockets the generator waits for Courtside's limits (`paced`); the
 // baseline has none, so its clients never wait and its figure is its own.
+// Courtside's sockets watch the 30 days in turn with --scope day (the
+// default: each hears of its own day's changes, as a page showing one day
+// would), or hear of every change with --scope all.
 function transport(url, paced) {
-  return SOCKETS ? socketTransport({ url, facilityId: FACILITY, paced }) : undefined;
+  const days = [...new Set(slots().map((slot) => slot.date))];
+  return SOCKETS ? socketTransport({ url, facilityId: FACILITY, paced, scope: options.scope, days }) : undefined;
 }
 
 function strip({ believed, everConfirmed, ...rest }) {
@@ -233,7 +238,7 @@ const report = {
   runtime: "Miniflare (workerd) started directly from wrangler's own miniflare, Worker options from wrangler.toml",
   vars: VARS,
   baselineVars: BASELINE_VARS,
-  options: { clients: CLIENTS, durationS: DURATION_MS / 1000, warmupS: WARMUP_MS / 1000, membersPerClient: MEMBERS_PER_CLIENT, zipf: Number(options.zipf), seed: SEED },
+  options: { transport: options.transport, scope: SOCKETS ? options.scope : undefined, clients: CLIENTS, durationS: DURATION_MS / 1000, warmupS: WARMUP_MS / 1000, membersPerClient: MEMBERS_PER_CLIENT, zipf: Number(options.zipf), seed: SEED },
 };
 if (options.target !== "baseline") {
   report.courtside = await runCourtside();

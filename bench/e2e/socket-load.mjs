@@ -27,8 +27,9 @@ const OPEN_AT_ONCE = 50;
 
 // One member's socket: its commands waiting for a reply, by requestId, and
 // its recent commands [{repliedAt}] (null while in flight) for the limits.
-function openSocket(url, facilityId, member, frames) {
-  const address = `${url.replace(/^http/, "ws")}/api/realtime/websocket?facilityId=${encodeURIComponent(facilityId)}&token=${encodeURIComponent(member.token)}`;
+function openSocket(url, facilityId, member, frames, watch) {
+  const query = new URLSearchParams({ facilityId, token: member.token, ...watch });
+  const address = `${url.replace(/^http/, "ws")}/api/realtime/websocket?${query}`;
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(address);
     const socket = { ws, member, pending: new Map(), recent: [], closed: null };
@@ -71,7 +72,9 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // `paced`: wait for the limits (Courtside enforces them; the baseline,
 // which has none, is driven unpaced so that its figure is its own).
-export function socketTransport({ url, facilityId, paced = true }) {
+// `scope` "all" (every socket hears of every change) or "day": socket i
+// watches days[i % days.length] and hears of that day's changes only.
+export function socketTransport({ url, facilityId, paced = true, scope = "all", days = [] }) {
   const sockets = new Map(); // memberId → socket
   let nextRequestId = 1;
   let recordFrom = Infinity;
@@ -117,7 +120,10 @@ export function socketTransport({ url, facilityId, paced = true }) {
     async open(members) {
       const all = members.flat();
       for (let i = 0; i < all.length; i += OPEN_AT_ONCE) {
-        const opened = await Promise.all(all.slice(i, i + OPEN_AT_ONCE).map((member) => openSocket(url, facilityId, member, frames)));
+        const opened = await Promise.all(all.slice(i, i + OPEN_AT_ONCE).map((member, j) => {
+          const watch = scope === "day" ? { scope, date: days[(i + j) % days.length] } : {};
+          return openSocket(url, facilityId, member, frames, watch);
+        }));
         for (const socket of opened) sockets.set(socket.member.memberId, socket);
       }
     },

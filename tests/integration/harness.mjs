@@ -151,9 +151,10 @@ export class Stack {
 
   // A WebSocket on facility `facilityId` (with `token` and `date` when
   // given), open and with its initial_state received.
-  async socket(facilityId, { token, date } = {}) {
+  async socket(facilityId, { token, date, scope } = {}) {
     const query = new URLSearchParams({ facilityId });
     if (date !== undefined) query.set("date", date);
+    if (scope !== undefined) query.set("scope", scope);
     if (token !== undefined) query.set("token", token);
     return TestSocket.open(`${this.url.replace("http", "ws")}/api/realtime/websocket?${query}`);
   }

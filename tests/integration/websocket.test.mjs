@@ -15,7 +15,9 @@ before(async () => {
 });
 after(() => stack?.stop());
 
-const slot = (courtId, start, end) => ({ courtId, startTime: at(start), endTime: at(end) });
+const slot = (courtId, start, end, date = DATE) => ({ courtId, startTime: at(start, date), endTime: at(end, date) });
+// A change as watchers get it: the slot and the facility-local day it starts on.
+const change = (type, seq, courtId, start, end, date = DATE) => ({ type, seq, ...slot(courtId, start, end, date), date });
 
 test("two watchers see a hold then its booking, in order, without member data", async () => {
   const facilityId = "ws-watch";
@@ -38,8 +40,8 @@ test("two watchers see a hold then its booking, in order, without member data", 
   for (const socket of [watcher, booker]) {
     const pending = await socket.next();
     const reserved = await socket.next();
-    assert.deepEqual(pending, { type: "slot_pending", seq: initial.seq + 1, ...slot("court-1", "18:00", "19:00") });
-    assert.deepEqual(reserved, { type: "slot_reserved", seq: initial.seq + 2, ...slot("court-1", "18:00", "19:00") });
+    assert.deepEqual(pending, change("slot_pending", initial.seq + 1, "court-1", "18:00", "19:00"));
+    assert.deepEqual(reserved, change("slot_reserved", initial.seq + 2, "court-1", "18:00", "19:00"));
     for (const message of [pending, reserved]) {
       const text = JSON.stringify(message);
       assert.ok(!text.includes("alice") && !text.includes(reservationId) && !/member|reservation/i.test(text), text);
@@ -48,9 +50,49 @@ test("two watchers see a hold then its booking, in order, without member data", 
 
   // Cancelled: released to everyone, the seq still counting up.
   assert.equal((await alice.delete(`/api/reservations/${reservationId}`)).status, 200);
-  assert.deepEqual(await watcher.next(), { type: "slot_released", seq: initial.seq + 3, ...slot("court-1", "18:00", "19:00") });
+  assert.deepEqual(await watcher.next(), change("slot_released", initial.seq + 3, "court-1", "18:00", "19:00"));
   watcher.close();
   booker.close();
+});
+
+test("a socket with scope=day hears only of its day's changes, and of the facility's", async () => {
+  const facilityId = "ws-scope";
+  await stack.configure(facilityId);
+  const NEXT_DAY = new Date(Date.parse(`${DATE}T12:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+  const everything = await stack.socket(facilityId, { date: DATE });
+  const thisDay = await stack.socket(facilityId, { date: DATE, scope: "day" });
+  const nextDay = await stack.socket(facilityId, { date: NEXT_DAY, scope: "day" });
+  const initial = await everything.nextOfType("initial_state");
+  assert.equal((await thisDay.nextOfType("initial_state")).seq, initial.seq);
+  assert.equal((await nextDay.nextOfType("initial_state")).availability.date, NEXT_DAY);
+
+  let members = 0;
+  const hold = async (date, courtId = "court-2") => {
+    const memberId = `scope-${++members}`;
+    const member = await stack.as(memberId);
+    const reply = await member.post("/api/realtime/attempt", { facilityId, ...slot(courtId, "09:00", "10:00", date), memberId });
+    assert.equal(reply.status, 200, JSON.stringify(reply.body));
+  };
+  await hold(NEXT_DAY);
+  await hold(DATE);
+  const onNextDay = change("slot_pending", initial.seq + 1, "court-2", "09:00", "10:00", NEXT_DAY);
+  const onThisDay = change("slot_pending", initial.seq + 2, "court-2", "09:00", "10:00");
+  assert.deepEqual([await everything.next(), await everything.next()], [onNextDay, onThisDay], "scope=all (the default) hears of both");
+  assert.deepEqual(await thisDay.next(), onThisDay, "the next day's change is skipped, the seq jumps over it");
+  assert.deepEqual(await nextDay.next(), onNextDay);
+
+  // A change with no day (the configuration) reaches every socket; a sync
+  // to another day moves what a scoped socket hears of.
+  thisDay.send({ type: "sync", date: NEXT_DAY });
+  assert.equal((await thisDay.nextOfType("initial_state")).availability.date, NEXT_DAY);
+  await stack.configure(facilityId, { name: "Renamed" });
+  for (const socket of [everything, thisDay, nextDay]) assert.equal((await socket.next()).type, "facility_updated");
+  await hold(DATE, "court-3");
+  assert.deepEqual((await everything.next()).date, DATE);
+  await hold(NEXT_DAY, "court-3");
+  assert.deepEqual(await thisDay.next(), await nextDay.next(), "after the sync, only the next day's change");
+  assert.deepEqual(thisDay.pending(), [], "nothing else");
+  for (const socket of [everything, thisDay, nextDay]) socket.close();
 });
 
 test("ping gets pong; sync and a reconnect get the current state", async () => {
@@ -191,6 +233,9 @@ test("the upgrade is refused with an HTTP error: no upgrade, unknown facility, f
   assert.equal(unknown.status, 404);
   assert.equal(unknown.body.error, "not_found");
   assert.equal((await stack.upgradeStatus({ facilityId: "bad_id" })).status, 400);
+  const badScope = await stack.upgradeStatus({ facilityId: "ws-full", scope: "week" });
+  assert.equal(badScope.status, 400);
+  assert.equal(badScope.body.field, "scope");
   assert.equal((await stack.upgradeStatus({ facilityId: "ws-full", token: "v1.forged.token" })).status, 401);
 
   const facilityId = "ws-full";
