@@ -229,6 +229,7 @@ static cs_reservation *create(cs_request *r, const attempt_args *a, cs_status st
     memcpy(res->id, r->new_id, strlen(r->new_id) + 1);
     memcpy(res->member_id, a->member_id, strlen(a->member_id) + 1);
     r->f->reservation_count++;
+    index_add(r->f, res);
     if (status == CS_HELD) payments_price_hold(r->f, res);
     if (status == CS_CONFIRMED) reminders_start(r->f, res, r->now_ms, true);
     cs_emit_change(r->f, status == CS_HELD ? CS_EVENT_SLOT_PENDING : CS_EVENT_SLOT_RESERVED,
@@ -558,6 +559,7 @@ cs_error booking_import(cs_request *r) {
     res->amount = paid.amount;
     memcpy(res->payment_id, paid.payment_id, sizeof res->payment_id);
     r->f->reservation_count++;
+    index_add(r->f, res);
     reminders_start(r->f, res, r->now_ms, false);
     cs_emit_change(r->f, CS_EVENT_SLOT_RESERVED, CS_ACTION_IMPORT, 0, res);
     booking_write_reservation(r, res);

@@ -148,6 +148,15 @@ int64_t reservation_next_deadline(const cs_facility *f, int64_t deadline_ms);
 void reservation_write(const cs_facility *f, const cs_reservation *r, json_writer *w);
 const char *reservation_status_name(uint8_t status);
 
+/* index.c: reservation id -> row. Every row in use is in it; a row is
+ * added once its id is set and removed before it is cleared. */
+void index_add(cs_facility *f, const cs_reservation *res);
+void index_remove(cs_facility *f, const cs_reservation *res);
+/* The lowest row in use with this id, or NULL. */
+cs_reservation *index_find(cs_facility *f, const char *id);
+/* Builds the index afresh from the rows in use (after a restore). */
+void index_rebuild(cs_facility *f);
+
 /* idempotency.c: remembered attempt answers. */
 const cs_idempotency_key *idempotency_find(const cs_facility *f, const char *member_id, const char *key);
 /* False when the table is full of keys younger than 24 h. */

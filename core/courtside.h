@@ -36,11 +36,13 @@ enum {
     CS_IDEMPOTENCY_KEYS_MAX = 128,
     CS_MEMBERS_MAX = 256,
     CS_WAITLIST_MAX = 64,
+    CS_INDEX_SLOTS = 512,                   /* slots of the reservation id index: twice the rows, a power of two */
 #else
     CS_RESERVATIONS_MAX = 16384,            /* reservations in memory (live and recent history) */
     CS_IDEMPOTENCY_KEYS_MAX = 8192,         /* idempotency keys remembered */
     CS_MEMBERS_MAX = 16384,                 /* members with a tier or a record (late cancellations) */
     CS_WAITLIST_MAX = 2048,                 /* waitlist entries in memory (waiting and recent history) */
+    CS_INDEX_SLOTS = 32768,                 /* slots of the reservation id index: twice the rows, a power of two */
 #endif
     CS_TIERS_MAX = 8,                       /* membership tiers with their own rules */
     CS_BLOCKS_MAX = 256,                    /* blocked periods (maintenance, tournaments) */
@@ -419,6 +421,9 @@ typedef struct cs_facility {
     uint32_t reservation_count; /* rows in use */
     uint32_t reservation_rows_end; /* derived, not stored: every row in use is below it, so scans stop here */
     cs_reservation reservations[CS_RESERVATIONS_MAX];
+    /* Derived, not stored: the id index (index.c), rebuilt on restore. */
+    uint32_t index_hashes[CS_RESERVATIONS_MAX]; /* each row's id, hashed */
+    uint16_t index_slots[CS_INDEX_SLOTS];       /* row + 1; 0: empty */
     uint32_t idempotency_count;
     uint32_t idempotency_rows_end; /* derived, as reservation_rows_end */
     cs_idempotency_key idempotency[CS_IDEMPOTENCY_KEYS_MAX];

@@ -353,6 +353,7 @@ static void remap_courts(cs_facility *f, const cs_config *next) {
             res->court = (uint8_t)index;
         } else {
             CS_ASSERT(!reservation_is_live(res));
+            index_remove(f, res);
             memset(res, 0, sizeof *res);
             f->reservation_count--;
         }

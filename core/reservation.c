@@ -21,15 +21,11 @@ const char *reservation_status_name(uint8_t status) { return status_names[status
 
 bool reservation_is_live(const cs_reservation *r) { return r->status == CS_HELD || r->status == CS_CONFIRMED; }
 
-cs_reservation *reservation_find(cs_facility *f, const char *id) {
-    for (uint32_t i = 0; i < f->reservation_rows_end; i++) {
-        if (f->reservations[i].in_use && strcmp(f->reservations[i].id, id) == 0) return &f->reservations[i];
-    }
-    return NULL;
-}
+cs_reservation *reservation_find(cs_facility *f, const char *id) { return index_find(f, id); }
 
 static void forget(cs_facility *f, cs_reservation *r) {
     CS_ASSERT(r->in_use && f->reservation_count > 0);
+    index_remove(f, r);
     memset(r, 0, sizeof *r);
     f->reservation_count--;
 }

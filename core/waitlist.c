@@ -79,6 +79,7 @@ bool waitlist_serve_entry(cs_request *r, cs_entry *e, cs_place place) {
     memcpy(res->id, id, n + 1);
     memcpy(res->member_id, e->member_id, strlen(e->member_id) + 1);
     f->reservation_count++;
+    index_add(f, res);
     if (!offer) reminders_start(f, res, r->now_ms, false); /* the auto-booked notice confirms it */
     memcpy(e->reservation_id, id, n + 1);
     e->served = number;
