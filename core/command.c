@@ -425,9 +425,7 @@ enum { HEADER_MAX = 128 };
 static size_t write_output(const cs_request *r, cs_error error, json_writer *reply, uint8_t *out, size_t cap) {
     cs_facility *f = r->f;
     CS_ASSERT(!reply->overflow);
-    int64_t deadline = reservation_next_deadline(f, -1);
-    deadline = waitlist_next_deadline(f, blocks_next_deadline(f, idempotency_next_deadline(f, deadline)));
-    deadline = reminders_next_deadline(f, deadline);
+    int64_t deadline = clock_deadline(f);
     uint8_t header[HEADER_MAX];
     json_writer h;
     json_writer_init(&h, header, sizeof header);
@@ -490,7 +488,7 @@ size_t cs_execute(cs_facility *f, const uint8_t *input, size_t length, uint8_t *
         error = read_envelope(&r, &run);
     }
     if (error == CS_OK) {
-        booking_advance(f, r.now_ms);
+        clock_advance(f, r.now_ms);
         error = run(&r);
         matcher_run(&r); /* whatever opened goes to the waitlist */
     }

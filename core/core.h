@@ -166,6 +166,12 @@ void idempotency_remember(cs_facility *f, const char *member_id, const char *key
 void idempotency_forget_due(cs_facility *f, int64_t now_ms);
 int64_t idempotency_next_deadline(const cs_facility *f, int64_t deadline_ms);
 
+/* clock.c: the clock's work. */
+/* Advances the facility to `now` (booking_advance), unless nothing is due yet. */
+void clock_advance(cs_facility *f, int64_t now_ms);
+/* When the clock next has work, -1 if never: the output's deadline. */
+int64_t clock_deadline(cs_facility *f);
+
 /* booking.c: the booking operations. */
 void booking_advance(cs_facility *f, int64_t now_ms);
 cs_error booking_attempt(cs_request *r);

@@ -437,6 +437,9 @@ typedef struct cs_facility {
     int64_t waitlist_retry_ms;  /* when offers held back by quiet hours may go, or 0 */
     cs_entry entries[CS_WAITLIST_MAX];
     cs_waitlist_metrics waitlist_metrics;
+    /* Derived, not stored: the deadline the last command reported (clock.c). */
+    bool clock_known;           /* false: not computed since init or restore */
+    int64_t clock_deadline_ms;  /* -1: nothing is ever due */
 
     /* Scratch for the running command; meaningless between commands. */
     bool changed;

@@ -187,9 +187,10 @@ static void serve_all(cs_request *r, sweep *s) {
     while (f->promotion_count < CS_PROMOTIONS_MAX) {
         cs_entry *best = NULL;
         candidate best_place_found = {0};
-        for (uint32_t i = 0; i < CS_WAITLIST_MAX; i++) {
+        for (uint32_t i = 0, seen = 0; i < CS_WAITLIST_MAX && seen < f->entry_count; i++) {
             cs_entry *e = &f->entries[i];
             candidate place;
+            seen += e->in_use;
             if (!e->in_use || e->state != CS_ENTRY_WAITING || !best_place(r, s, e, &place)) continue;
             if (held_back(f, e, place.place, r->now_ms)) continue;
             if (best == NULL || entry_before(f, e, place.distance_ms, best, best_place_found.distance_ms)) {
