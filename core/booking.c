@@ -194,9 +194,9 @@ static cs_error check_slot(cs_request *r, const char *member_id, int court, int6
 /* Nobody hoards courts with holds: a member has at most max_holds at once. */
 static cs_error check_holds(cs_request *r, const char *member_id) {
     uint32_t holds = 0;
-    for (uint32_t i = 0; i < r->f->reservation_rows_end; i++) {
+    for (uint32_t i = index_member_first(r->f, member_id); i != INDEX_END; i = index_member_next(r->f, i, member_id)) {
         const cs_reservation *res = &r->f->reservations[i];
-        holds += res->in_use && res->status == CS_HELD && res->offer_entry == 0 && strcmp(res->member_id, member_id) == 0;
+        holds += res->status == CS_HELD && res->offer_entry == 0;
     }
     if (cs_bypasses_rules(r) || holds < r->f->config.max_holds) return CS_OK;
     cs_fail(&r->f->message, CS_ERR_RATE_LIMITED, "a member may hold at most ");

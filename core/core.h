@@ -156,6 +156,11 @@ void index_remove(cs_facility *f, const cs_reservation *res);
 cs_reservation *index_find(cs_facility *f, const char *id);
 /* Builds the index afresh from the rows in use (after a restore). */
 void index_rebuild(cs_facility *f);
+/* The rows in use of a member's reservations, in no particular order:
+ * for (row = index_member_first(f, id); row != INDEX_END; row = index_member_next(f, row, id)). */
+#define INDEX_END UINT32_MAX
+uint32_t index_member_first(const cs_facility *f, const char *member_id);
+uint32_t index_member_next(const cs_facility *f, uint32_t row, const char *member_id);
 
 /* idempotency.c: remembered attempt answers. */
 const cs_idempotency_key *idempotency_find(const cs_facility *f, const char *member_id, const char *key);

@@ -424,6 +424,10 @@ typedef struct cs_facility {
     /* Derived, not stored: the id index (index.c), rebuilt on restore. */
     uint32_t index_hashes[CS_RESERVATIONS_MAX]; /* each row's id, hashed */
     uint16_t index_slots[CS_INDEX_SLOTS];       /* row + 1; 0: empty */
+    uint32_t index_member_hashes[CS_RESERVATIONS_MAX]; /* each row's member id, hashed */
+    uint16_t index_member_heads[CS_INDEX_SLOTS / 2];   /* a member bucket's first row + 1; 0: none */
+    uint16_t index_member_prev[CS_RESERVATIONS_MAX];   /* row + 1 of the row before in its bucket; 0: none */
+    uint16_t index_member_next[CS_RESERVATIONS_MAX];   /* row + 1 of the row after in its bucket; 0: none */
     uint32_t idempotency_count;
     uint32_t idempotency_rows_end; /* derived, as reservation_rows_end */
     cs_idempotency_key idempotency[CS_IDEMPOTENCY_KEYS_MAX];

@@ -1,11 +1,15 @@
-/* index.c: the reservation id index: an open-addressing hash table (linear
- * probing, backward-shift deletion) from a reservation's id to its row, so
- * finding a reservation or checking a new id is not a scan of the table.
- * It is derived state: never in a snapshot, rebuilt by index_rebuild after
- * a restore or anything else that rewrites rows wholesale. Its size is
- * fixed (CS_INDEX_SLOTS, twice the rows, so it is never more than half
- * full) and it decides nothing about order: a lookup answers the lowest
- * row with the id, exactly as a scan in row order would. */
+/* index.c: the reservation indexes, so finding a reservation or a
+ * member's reservations is not a scan of the table:
+ * - by id: an open-addressing hash table (linear probing, backward-shift
+ *   deletion) from a reservation's id to its row;
+ * - by member: the rows of members whose ids hash alike, chained (a doubly
+ *   linked list per bucket), walked by index_member_first/_next.
+ * Both are derived state: never in a snapshot, rebuilt by index_rebuild
+ * after a restore. Their sizes are fixed (CS_INDEX_SLOTS, twice the rows,
+ * so the id table is never more than half full) and they decide nothing
+ * about order: an id lookup answers the lowest row with the id, exactly as
+ * a scan in row order would, and a member's rows come in no particular
+ * order, so callers only count them or ask whether any matches. */
 #include <string.h>
 
 #include "core.h"
@@ -14,7 +18,7 @@ _Static_assert((CS_INDEX_SLOTS & (CS_INDEX_SLOTS - 1)) == 0, "the index's size i
 _Static_assert(CS_INDEX_SLOTS >= 2 * CS_RESERVATIONS_MAX, "the index is at most half full");
 _Static_assert(CS_RESERVATIONS_MAX < UINT16_MAX, "a slot holds row + 1 in 16 bits");
 
-enum { SLOT_MASK = CS_INDEX_SLOTS - 1 };
+enum { SLOT_MASK = CS_INDEX_SLOTS - 1, BUCKET_MASK = CS_INDEX_SLOTS / 2 - 1 };
 
 /* 32-bit FNV-1a. */
 static uint32_t hash_of(const char *id) {
@@ -28,6 +32,28 @@ static uint32_t row_of(const cs_facility *f, const cs_reservation *res) {
     return (uint32_t)(res - f->reservations);
 }
 
+static void member_link(cs_facility *f, uint32_t row) {
+    uint32_t h = hash_of(f->reservations[row].member_id);
+    uint16_t *head = &f->index_member_heads[h & BUCKET_MASK];
+    f->index_member_hashes[row] = h;
+    f->index_member_prev[row] = 0;
+    f->index_member_next[row] = *head;
+    if (*head != 0) f->index_member_prev[*head - 1] = (uint16_t)(row + 1);
+    *head = (uint16_t)(row + 1);
+}
+
+static void member_unlink(cs_facility *f, uint32_t row) {
+    uint16_t prev = f->index_member_prev[row], next = f->index_member_next[row];
+    if (prev != 0) {
+        f->index_member_next[prev - 1] = next;
+    } else {
+        uint16_t *head = &f->index_member_heads[f->index_member_hashes[row] & BUCKET_MASK];
+        CS_ASSERT(*head == row + 1);
+        *head = next;
+    }
+    if (next != 0) f->index_member_prev[next - 1] = prev;
+}
+
 void index_add(cs_facility *f, const cs_reservation *res) {
     uint32_t row = row_of(f, res), h = hash_of(res->id);
     CS_ASSERT(res->in_use);
@@ -35,6 +61,7 @@ void index_add(cs_facility *f, const cs_reservation *res) {
     uint32_t slot = h & SLOT_MASK;
     while (f->index_slots[slot] != 0) slot = (slot + 1) & SLOT_MASK;
     f->index_slots[slot] = (uint16_t)(row + 1);
+    member_link(f, row);
 }
 
 void index_remove(cs_facility *f, const cs_reservation *res) {
@@ -55,6 +82,7 @@ void index_remove(cs_facility *f, const cs_reservation *res) {
         }
     }
     f->index_slots[hole] = 0;
+    member_unlink(f, row);
 }
 
 cs_reservation *index_find(cs_facility *f, const char *id) {
@@ -66,8 +94,27 @@ cs_reservation *index_find(cs_facility *f, const char *id) {
     return best == UINT32_MAX ? NULL : &f->reservations[best];
 }
 
+/* From row + 1 `link` on along its chain: the next row of the member, or INDEX_END. */
+static uint32_t member_from(const cs_facility *f, uint32_t link, uint32_t h, const char *member_id) {
+    for (; link != 0; link = f->index_member_next[link - 1]) {
+        uint32_t row = link - 1;
+        if (f->index_member_hashes[row] == h && strcmp(f->reservations[row].member_id, member_id) == 0) return row;
+    }
+    return INDEX_END;
+}
+
+uint32_t index_member_first(const cs_facility *f, const char *member_id) {
+    uint32_t h = hash_of(member_id);
+    return member_from(f, f->index_member_heads[h & BUCKET_MASK], h, member_id);
+}
+
+uint32_t index_member_next(const cs_facility *f, uint32_t row, const char *member_id) {
+    return member_from(f, f->index_member_next[row], f->index_member_hashes[row], member_id);
+}
+
 void index_rebuild(cs_facility *f) {
     memset(f->index_slots, 0, sizeof f->index_slots);
+    memset(f->index_member_heads, 0, sizeof f->index_member_heads);
     for (uint32_t i = 0; i < f->reservation_rows_end; i++) {
         if (f->reservations[i].in_use) index_add(f, &f->reservations[i]);
     }
