@@ -38,6 +38,12 @@ static int64_t forget_at(const cs_reservation *r) {
 }
 
 cs_reservation *reservation_allocate(cs_facility *f) {
+    /* No free row below the end (the usual case: rows are taken lowest
+     * first): the scan below would come to the same row. */
+    CS_ASSERT(f->reservation_count <= f->reservation_rows_end);
+    if (f->reservation_count == f->reservation_rows_end && f->reservation_rows_end < CS_RESERVATIONS_MAX) {
+        return &f->reservations[f->reservation_rows_end++];
+    }
     cs_reservation *oldest_ended = NULL;
     for (uint32_t i = 0; i < f->reservation_rows_end; i++) {
         cs_reservation *r = &f->reservations[i];
