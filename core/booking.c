@@ -498,6 +498,7 @@ cs_error booking_reschedule(cs_request *r) {
         res->court = (uint8_t)court;
         res->start_ms = start_ms;
         res->end_ms = end_ms;
+        index_moved(r->f, res);
         touch(res, r->now_ms);
         if (confirmed) reminders_start(r->f, res, r->now_ms, true);
         cs_event *moved = cs_emit_change(r->f, res->status == CS_HELD ? CS_EVENT_SLOT_PENDING : CS_EVENT_SLOT_RESERVED,

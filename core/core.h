@@ -129,7 +129,8 @@ cs_reservation *reservation_find(cs_facility *f, const char *id);
 cs_reservation *reservation_allocate(cs_facility *f);
 bool reservation_is_live(const cs_reservation *r);
 /* Fills `rows` with the indices of live reservations on `court` that overlap
- * [start, end), except `except`, in index order; returns how many. */
+ * [start, end), except `except`, in no particular order (callers count or
+ * sum them); returns how many. */
 uint32_t reservation_overlapping(const cs_facility *f, uint8_t court, int64_t start_ms, int64_t end_ms,
                                  const cs_reservation *except, uint32_t rows[CS_RESERVATIONS_MAX]);
 /* The most places the reservations in `rows` (or their confirmed ones) use
@@ -161,6 +162,15 @@ void index_rebuild(cs_facility *f);
 #define INDEX_END UINT32_MAX
 uint32_t index_member_first(const cs_facility *f, const char *member_id);
 uint32_t index_member_next(const cs_facility *f, uint32_t row, const char *member_id);
+/* The rows in use on `court` starting in UTC day `day` (index_day_of),
+ * in no particular order, as row + 1 (0: no more):
+ * for (link = index_place_first(f, c, d); link != 0; link = index_place_after(f, c, d, link)). */
+#define INDEX_DAY_MS INT64_C(86400000)
+int64_t index_day_of(int64_t ms);
+uint32_t index_place_first(const cs_facility *f, uint8_t court, int64_t day);
+uint32_t index_place_after(const cs_facility *f, uint8_t court, int64_t day, uint32_t link);
+/* A row's court or start changed (a move): it moves in the index. */
+void index_moved(cs_facility *f, const cs_reservation *res);
 
 /* idempotency.c: remembered attempt answers. */
 const cs_idempotency_key *idempotency_find(const cs_facility *f, const char *member_id, const char *key);

@@ -428,6 +428,11 @@ typedef struct cs_facility {
     uint16_t index_member_heads[CS_INDEX_SLOTS / 2];   /* a member bucket's first row + 1; 0: none */
     uint16_t index_member_prev[CS_RESERVATIONS_MAX];   /* row + 1 of the row before in its bucket; 0: none */
     uint16_t index_member_next[CS_RESERVATIONS_MAX];   /* row + 1 of the row after in its bucket; 0: none */
+    uint16_t index_place_heads[CS_INDEX_SLOTS / 2];    /* a court-and-day bucket's first row + 1; 0: none */
+    uint16_t index_place_bucket[CS_RESERVATIONS_MAX];  /* each row's court-and-day bucket */
+    uint16_t index_place_prev[CS_RESERVATIONS_MAX];
+    uint16_t index_place_next[CS_RESERVATIONS_MAX];
+    int64_t index_longest_ms;   /* no row in use is longer (since the last rebuild) */
     uint32_t idempotency_count;
     uint32_t idempotency_rows_end; /* derived, as reservation_rows_end */
     cs_idempotency_key idempotency[CS_IDEMPOTENCY_KEYS_MAX];

@@ -369,6 +369,7 @@ static void remap_courts(cs_facility *f, const cs_config *next) {
             f->idempotency_count--;
         }
     }
+    index_rebuild(f); /* court numbers moved */
 }
 
 /* Compared by their encodings: struct bytes include padding. 128 KiB of

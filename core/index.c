@@ -3,13 +3,17 @@
  * - by id: an open-addressing hash table (linear probing, backward-shift
  *   deletion) from a reservation's id to its row;
  * - by member: the rows of members whose ids hash alike, chained (a doubly
- *   linked list per bucket), walked by index_member_first/_next.
- * Both are derived state: never in a snapshot, rebuilt by index_rebuild
- * after a restore. Their sizes are fixed (CS_INDEX_SLOTS, twice the rows,
- * so the id table is never more than half full) and they decide nothing
- * about order: an id lookup answers the lowest row with the id, exactly as
- * a scan in row order would, and a member's rows come in no particular
- * order, so callers only count them or ask whether any matches. */
+ *   linked list per bucket), walked by index_member_first/_next;
+ * - by place: the rows of each court and UTC day of their start, chained
+ *   the same way, with the longest reservation's length, so the rows that
+ *   may overlap an interval are those of a few days (index_place_*).
+ * All are derived state: never in a snapshot, rebuilt by index_rebuild
+ * after a restore or a change of court numbers. Their sizes are fixed
+ * (CS_INDEX_SLOTS, twice the rows, so the id table is never more than half
+ * full) and they decide nothing about order: an id lookup answers the
+ * lowest row with the id, exactly as a scan in row order would, and the
+ * chains come in no particular order, so callers only count, sum or ask
+ * whether any row matches. */
 #include <string.h>
 
 #include "core.h"
@@ -54,6 +58,61 @@ static void member_unlink(cs_facility *f, uint32_t row) {
     if (next != 0) f->index_member_prev[next - 1] = prev;
 }
 
+static uint32_t place_bucket(uint8_t court, int64_t day) {
+    uint64_t key = (uint64_t)day * 256u + court;
+    return (uint32_t)((key * UINT64_C(0x9E3779B97F4A7C15)) >> 40) & BUCKET_MASK;
+}
+
+int64_t index_day_of(int64_t ms) { return ms >= 0 ? ms / INDEX_DAY_MS : -((-ms + INDEX_DAY_MS - 1) / INDEX_DAY_MS); }
+
+static void place_link(cs_facility *f, uint32_t row) {
+    const cs_reservation *res = &f->reservations[row];
+    uint32_t bucket = place_bucket(res->court, index_day_of(res->start_ms));
+    uint16_t *head = &f->index_place_heads[bucket];
+    f->index_place_bucket[row] = (uint16_t)bucket;
+    f->index_place_prev[row] = 0;
+    f->index_place_next[row] = *head;
+    if (*head != 0) f->index_place_prev[*head - 1] = (uint16_t)(row + 1);
+    *head = (uint16_t)(row + 1);
+    if (res->end_ms - res->start_ms > f->index_longest_ms) f->index_longest_ms = res->end_ms - res->start_ms;
+}
+
+static void place_unlink(cs_facility *f, uint32_t row) {
+    uint16_t prev = f->index_place_prev[row], next = f->index_place_next[row];
+    if (prev != 0) {
+        f->index_place_next[prev - 1] = next;
+    } else {
+        uint16_t *head = &f->index_place_heads[f->index_place_bucket[row]];
+        CS_ASSERT(*head == row + 1);
+        *head = next;
+    }
+    if (next != 0) f->index_place_prev[next - 1] = prev;
+}
+
+void index_moved(cs_facility *f, const cs_reservation *res) {
+    uint32_t row = row_of(f, res);
+    CS_ASSERT(res->in_use);
+    place_unlink(f, row);
+    place_link(f, row);
+}
+
+/* From row + 1 `link` on along its chain: the next row + 1 on the court and day, or 0. */
+static uint32_t place_from(const cs_facility *f, uint8_t court, int64_t day, uint32_t link) {
+    for (; link != 0; link = f->index_place_next[link - 1]) {
+        const cs_reservation *res = &f->reservations[link - 1];
+        if (res->court == court && index_day_of(res->start_ms) == day) return link;
+    }
+    return 0;
+}
+
+uint32_t index_place_first(const cs_facility *f, uint8_t court, int64_t day) {
+    return place_from(f, court, day, f->index_place_heads[place_bucket(court, day)]);
+}
+
+uint32_t index_place_after(const cs_facility *f, uint8_t court, int64_t day, uint32_t link) {
+    return place_from(f, court, day, f->index_place_next[link - 1]);
+}
+
 void index_add(cs_facility *f, const cs_reservation *res) {
     uint32_t row = row_of(f, res), h = hash_of(res->id);
     CS_ASSERT(res->in_use);
@@ -62,6 +121,7 @@ void index_add(cs_facility *f, const cs_reservation *res) {
     while (f->index_slots[slot] != 0) slot = (slot + 1) & SLOT_MASK;
     f->index_slots[slot] = (uint16_t)(row + 1);
     member_link(f, row);
+    place_link(f, row);
 }
 
 void index_remove(cs_facility *f, const cs_reservation *res) {
@@ -83,6 +143,7 @@ void index_remove(cs_facility *f, const cs_reservation *res) {
     }
     f->index_slots[hole] = 0;
     member_unlink(f, row);
+    place_unlink(f, row);
 }
 
 cs_reservation *index_find(cs_facility *f, const char *id) {
@@ -115,6 +176,8 @@ uint32_t index_member_next(const cs_facility *f, uint32_t row, const char *membe
 void index_rebuild(cs_facility *f) {
     memset(f->index_slots, 0, sizeof f->index_slots);
     memset(f->index_member_heads, 0, sizeof f->index_member_heads);
+    memset(f->index_place_heads, 0, sizeof f->index_place_heads);
+    f->index_longest_ms = 0;
     for (uint32_t i = 0; i < f->reservation_rows_end; i++) {
         if (f->reservations[i].in_use) index_add(f, &f->reservations[i]);
     }

@@ -59,10 +59,28 @@ cs_reservation *reservation_allocate(cs_facility *f) {
     return oldest_ended;
 }
 
+/* Past this many days a query walks the table instead of the place index. */
+enum { OVERLAP_DAYS_MAX = 64 };
+
 uint32_t reservation_overlapping(const cs_facility *f, uint8_t court, int64_t start_ms, int64_t end_ms,
                                  const cs_reservation *except, uint32_t rows[CS_RESERVATIONS_MAX]) {
     int64_t buffer_ms = buffer_of(f);
     uint32_t count = 0;
+    /* A row overlaps when start - buffer < end_ms and start_ms < end +
+     * buffer; its end is at most index_longest_ms after its start. */
+    int64_t first_day = index_day_of(start_ms - buffer_ms - f->index_longest_ms);
+    int64_t last_day = index_day_of(end_ms + buffer_ms - 1);
+    if (first_day < 0) first_day = 0; /* no reservation starts before 1970 */
+    if (last_day - first_day < OVERLAP_DAYS_MAX) {
+        for (int64_t day = first_day; day <= last_day; day++) {
+            for (uint32_t link = index_place_first(f, court, day); link != 0; link = index_place_after(f, court, day, link)) {
+                const cs_reservation *r = &f->reservations[link - 1];
+                if (r == except || !reservation_is_live(r)) continue;
+                if (r->start_ms - buffer_ms < end_ms && start_ms < r->end_ms + buffer_ms) rows[count++] = link - 1;
+            }
+        }
+        return count;
+    }
     for (uint32_t i = 0; i < f->reservation_rows_end; i++) {
         const cs_reservation *r = &f->reservations[i];
         if (!r->in_use || r == except || r->court != court || !reservation_is_live(r)) continue;
