@@ -19,7 +19,16 @@ typedef struct opening {
     int64_t end_ms;
 } opening;
 
-enum { OPENINGS_MAX = 64, CANDIDATES_MAX = 2048 };
+enum { OPENINGS_MAX = 64, CANDIDATES_MAX = 2048, DAYS_KEPT = 64 };
+
+/* A local day's opening ranges in UTC, as calendar_range_utc gives them. */
+typedef struct day_ranges {
+    bool known;
+    int64_t day;
+    uint32_t count;
+    int64_t open_ms[CS_RANGES_PER_DAY_MAX];
+    int64_t close_ms[CS_RANGES_PER_DAY_MAX];
+} day_ranges;
 
 typedef struct candidate {
     cs_place place;
@@ -32,7 +41,24 @@ typedef struct sweep {
     opening openings[OPENINGS_MAX];
     uint32_t candidate_count;
     candidate candidates[CANDIDATES_MAX];
+    day_ranges days[DAYS_KEPT];  /* by day % DAYS_KEPT: every entry and court asks for the same days */
 } sweep;
+
+static void sweep_start(sweep *s) {
+    for (uint32_t i = 0; i < DAYS_KEPT; i++) s->days[i].known = false;
+}
+
+/* The day's ranges, worked out once per sweep (the configuration does not change during one). */
+static const day_ranges *ranges_of(const cs_config *c, sweep *s, int64_t day) {
+    day_ranges *d = &s->days[(uint64_t)day % DAYS_KEPT];
+    if (d->known && d->day == day) return d;
+    d->known = true;
+    d->day = day;
+    d->count = calendar_range_count(c, day);
+    CS_ASSERT(d->count <= CS_RANGES_PER_DAY_MAX);
+    for (uint32_t i = 0; i < d->count; i++) calendar_range_utc(c, day, i, &d->open_ms[i], &d->close_ms[i]);
+    return d;
+}
 
 static int32_t entry_priority(const cs_facility *f, const cs_entry *e) {
     const cs_member *m = member_find(f, e->member_id);
@@ -68,11 +94,13 @@ static bool place_allowed(cs_request *r, const cs_entry *e, cs_place p) {
     /* An offer is held until its start at the latest: one starting now would lapse as it is made. */
     if (e->mode == CS_MODE_OFFER && p.start_ms <= r->now_ms) return false;
     if (e->party_size > f->config.courts[p.court].capacity) return false;
-    if (calendar_check_slot(&f->config, p.start_ms, end_ms, r->now_ms, &ignored) != CS_OK) return false;
+    /* Every test is a pure yes or no, so the cheap ones (through the
+     * indexes) go before the calendar's, which convert times. */
     if (blocks_overlap(f, p.court, p.start_ms, end_ms)) return false;
     uint32_t used = reservation_usage(f, p.court, p.start_ms, end_ms, false, NULL);
     if (used + e->party_size > f->config.courts[p.court].capacity) return false;
     if (member_busy(f, e->member_id, p.start_ms, end_ms)) return false;
+    if (calendar_check_slot(&f->config, p.start_ms, end_ms, r->now_ms, &ignored) != CS_OK) return false;
     return rules_check_booking(f, e->member_id, p.start_ms, r->now_ms, NULL, &ignored) == CS_OK;
 }
 
@@ -87,10 +115,9 @@ static void add_candidates(cs_request *r, sweep *s, const cs_entry *e, uint8_t c
     int64_t preferred = e->preferred_start_ms != 0 ? e->preferred_start_ms : e->earliest_start_ms;
     int64_t step_ms = (int64_t)c->grid_minutes * CIVIL_MS_PER_MINUTE;
     for (int64_t day = first_day; day <= last_day; day++) {
-        uint32_t ranges = calendar_range_count(c, day);
-        for (uint32_t i = 0; i < ranges; i++) {
-            int64_t open_ms, close_ms;
-            calendar_range_utc(c, day, i, &open_ms, &close_ms);
+        const day_ranges *ranges = ranges_of(c, s, day);
+        for (uint32_t i = 0; i < ranges->count; i++) {
+            int64_t open_ms = ranges->open_ms[i], close_ms = ranges->close_ms[i];
             for (int64_t t = open_ms; t + duration_ms <= close_ms; t += step_ms) {
                 if (t < from || t + duration_ms > e->latest_end_ms) continue;
                 if (t >= o->end_ms || t + duration_ms <= o->start_ms) continue;
@@ -204,7 +231,8 @@ void matcher_run(cs_request *r) {
     bool retry = f->waitlist_retry_ms != 0 && f->waitlist_retry_ms <= r->now_ms;
     if (!f->waitlist_due && !retry) return;
     if (retry) f->waitlist_retry_ms = 0;
-    sweep s; /* about 50 KiB: the stack has 1 MiB */
+    sweep s; /* about 56 KiB: the stack has 1 MiB */
+    sweep_start(&s);
     collect_openings(f, &s, f->events_matched, retry);
     f->waitlist_due = false;
     f->events_matched = f->event_count;
@@ -215,6 +243,7 @@ void matcher_run(cs_request *r) {
 bool matcher_place_now(cs_request *r, const cs_entry *e, cs_place *place) {
     sweep s;
     candidate found;
+    sweep_start(&s);
     s.openings[0] = (opening){CS_ALL_COURTS, CIVIL_MS_MIN, CIVIL_MS_MAX};
     s.opening_count = 1;
     if (!best_place(r, &s, e, &found)) return false;
