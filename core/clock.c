@@ -8,10 +8,18 @@
  * it found. Debug builds check both claims on every command. */
 #include "core.h"
 
+/* The earliest of every part's next work; -1: none. Every time is at
+ * least 0 (1970), so the order of the parts does not matter. */
 static int64_t compute_deadline(const cs_facility *f) {
-    int64_t deadline = reservation_next_deadline(f, -1);
-    deadline = waitlist_next_deadline(f, blocks_next_deadline(f, idempotency_next_deadline(f, deadline)));
-    return reminders_next_deadline(f, deadline);
+    int64_t deadline = -1;
+    for (uint32_t i = 0; i < f->reservation_rows_end; i++) { /* both of a row's parts in one walk */
+        const cs_reservation *res = &f->reservations[i];
+        if (!res->in_use) continue;
+        int64_t due = reservation_due(res), reminder = reminders_due(f, res);
+        if (reminder >= 0 && reminder < due) due = reminder;
+        if (deadline < 0 || due < deadline) deadline = due;
+    }
+    return waitlist_next_deadline(f, blocks_next_deadline(f, idempotency_next_deadline(f, deadline)));
 }
 
 static bool nothing_due(const cs_facility *f, int64_t now_ms) {

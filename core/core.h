@@ -145,7 +145,8 @@ uint32_t reservation_usage(cs_facility *f, uint8_t court, int64_t start_ms, int6
 void reservation_forget_due(cs_facility *f, int64_t now_ms);
 /* Lowers reservation_rows_end past the free rows at the table's end. */
 void reservation_trim_rows(cs_facility *f);
-int64_t reservation_next_deadline(const cs_facility *f, int64_t deadline_ms);
+/* When the clock next has work on a row in use: its hold lapses, or it is forgotten. */
+int64_t reservation_due(const cs_reservation *r);
 void reservation_write(const cs_facility *f, const cs_reservation *r, json_writer *w);
 const char *reservation_status_name(uint8_t status);
 
@@ -285,7 +286,8 @@ void reminders_stop(cs_facility *f, cs_reservation *res, bool cancel_notice);
 void reminders_advance(cs_facility *f, int64_t now_ms);
 /* Recomputes the cached next reminder time of a reservation. */
 void reminders_refresh(const cs_facility *f, cs_reservation *res);
-int64_t reminders_next_deadline(const cs_facility *f, int64_t deadline_ms);
+/* When a row's next reminder or no-show check is due, -1 if never. */
+int64_t reminders_due(const cs_facility *f, const cs_reservation *res);
 void reminders_write_jobs(json_writer *w, const cs_facility *f, const cs_reservation *res);
 void reminders_write_job_id(json_writer *w, const char *reservation_id, uint16_t n);
 cs_error reminders_check_in(cs_request *r);

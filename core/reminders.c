@@ -212,19 +212,15 @@ void reminders_advance(cs_facility *f, int64_t now_ms) {
     }
 }
 
-int64_t reminders_next_deadline(const cs_facility *f, int64_t deadline_ms) {
+int64_t reminders_due(const cs_facility *f, const cs_reservation *res) {
     const cs_reminder_rules *rules = &f->config.reminders;
-    for (uint32_t i = 0; i < f->reservation_rows_end; i++) {
-        const cs_reservation *res = &f->reservations[i];
-        if (!res->in_use || res->status != CS_CONFIRMED) continue;
-        int64_t due = res->reminder_due_ms != 0 ? res->reminder_due_ms : -1;
-        if (rules->no_show_grace_minutes != 0 && !res->checked_in) {
-            int64_t check = res->start_ms + (int64_t)rules->no_show_grace_minutes * MINUTE;
-            if (due < 0 || check < due) due = check;
-        }
-        if (due >= 0 && (deadline_ms < 0 || due < deadline_ms)) deadline_ms = due;
+    if (!res->in_use || res->status != CS_CONFIRMED) return -1;
+    int64_t due = res->reminder_due_ms != 0 ? res->reminder_due_ms : -1;
+    if (rules->no_show_grace_minutes != 0 && !res->checked_in) {
+        int64_t check = res->start_ms + (int64_t)rules->no_show_grace_minutes * MINUTE;
+        if (due < 0 || check < due) due = check;
     }
-    return deadline_ms;
+    return due;
 }
 
 /* [{"jobId","scheduledFor"}] of the jobs of the current plan not yet due. */

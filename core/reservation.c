@@ -139,15 +139,11 @@ void reservation_trim_rows(cs_facility *f) {
     while (f->reservation_rows_end > 0 && !f->reservations[f->reservation_rows_end - 1].in_use) f->reservation_rows_end--;
 }
 
-int64_t reservation_next_deadline(const cs_facility *f, int64_t deadline_ms) {
-    for (uint32_t i = 0; i < f->reservation_rows_end; i++) {
-        const cs_reservation *r = &f->reservations[i];
-        if (!r->in_use) continue;
-        int64_t due = r->status == CS_HELD ? r->hold_expiry_ms : forget_at(r);
-        if (r->status != CS_HELD && due <= r->updated_ms) due = r->updated_ms + 1; /* see reservation_forget_due */
-        if (deadline_ms < 0 || due < deadline_ms) deadline_ms = due;
-    }
-    return deadline_ms;
+int64_t reservation_due(const cs_reservation *r) {
+    CS_ASSERT(r->in_use);
+    int64_t due = r->status == CS_HELD ? r->hold_expiry_ms : forget_at(r);
+    if (r->status != CS_HELD && due <= r->updated_ms) due = r->updated_ms + 1; /* see reservation_forget_due */
+    return due;
 }
 
 void reservation_write(const cs_facility *f, const cs_reservation *r, json_writer *w) {
