@@ -203,8 +203,17 @@ bool civil_parse_hhmm(const char *text, size_t len, int32_t *minutes) {
 
 /* ---- formatting ------------------------------------------------------- */
 
+static const char two_digits[] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+                                 "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+                                 "8081828384858687888990919293949596979899";
+
 /* Writes `value` (>= 0) as exactly `width` digits at out[pos]; returns the new position. */
 static size_t write_digits(char *out, size_t pos, int64_t value, size_t width) {
+    if (width == 2 && value < 100) { /* most fields: a table, not two divisions */
+        out[pos] = two_digits[2 * value];
+        out[pos + 1] = two_digits[2 * value + 1];
+        return pos + 2;
+    }
     for (size_t i = width; i > 0; i--) {
         out[pos + i - 1] = (char)('0' + value % 10);
         value /= 10;

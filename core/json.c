@@ -657,6 +657,23 @@ static void put_escape(json_writer *w, uint8_t c) {
 
 /* A quoted string: runs of plain bytes copied at once, escapes in between. */
 static void put_quoted(json_writer *w, const char *text, size_t len) {
+    /* Most strings need no escape: copied and checked in one pass, and
+     * kept only if none turned up (else the bytes past w->len are
+     * scratch, written again below). */
+    if (!w->overflow && len + 2 <= w->cap - w->len) {
+        uint8_t *out = w->buf + w->len;
+        size_t i = 0;
+        out[0] = '"';
+        while (i < len && !needs_escape((uint8_t)text[i])) {
+            out[i + 1] = (uint8_t)text[i];
+            i++;
+        }
+        if (i == len) {
+            out[len + 1] = '"';
+            w->len += len + 2;
+            return;
+        }
+    }
     size_t run = 0;
     put_char(w, '"');
     for (size_t i = 0; i < len; i++) {
