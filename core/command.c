@@ -471,6 +471,7 @@ size_t cs_execute(cs_facility *f, const uint8_t *input, size_t length, uint8_t *
     f->notice_count = 0;
     f->replan_count = 0;
     f->refund_count = 0;
+    f->clock_changed_count = 0;
     cs_message_start(&f->message);
     json_writer reply;
     json_writer_init(&reply, out + HEADER_MAX, cap - HEADER_MAX);

@@ -39,6 +39,9 @@ static inline bool cs_clock_has_room(const cs_facility *f) {
     return f->event_count + CS_EVENTS_KEPT_FOR_OPERATIONS <= CS_EVENTS_MAX;
 }
 
+/* clock.c: a reservation row changed in a way that may move its due time. */
+void clock_row_changed(cs_facility *f, const cs_reservation *res);
+
 /* Records a visible change: bumps seq and queues the broadcast. */
 static inline cs_event *cs_emit(cs_facility *f, cs_event_type type, uint8_t court, int64_t start_ms,
                                 int64_t end_ms) {
@@ -62,6 +65,7 @@ static inline cs_event *cs_emit(cs_facility *f, cs_event_type type, uint8_t cour
 static inline cs_event *cs_emit_change(cs_facility *f, cs_event_type type, cs_action action, uint8_t from_status,
                                        const cs_reservation *res) {
     cs_event *event = cs_emit(f, type, res->court, res->start_ms, res->end_ms);
+    clock_row_changed(f, res);
     event->action = (uint8_t)action;
     event->from_status = from_status;
     event->reservation = *res;
@@ -73,6 +77,7 @@ static inline cs_event *cs_emit_change(cs_facility *f, cs_event_type type, cs_ac
 static inline void cs_record_change(cs_facility *f, cs_action action, uint8_t from_status, const cs_reservation *res) {
     CS_ASSERT(f->event_count < CS_EVENTS_MAX);
     f->changed = true;
+    clock_row_changed(f, res);
     cs_event *event = &f->events[f->event_count++];
     *event = (cs_event){.type = 0, .court = res->court, .action = (uint8_t)action, .from_status = from_status,
                         .seq = f->seq, .start_ms = res->start_ms, .end_ms = res->end_ms, .reservation = *res};

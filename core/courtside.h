@@ -70,6 +70,7 @@ enum {
     CS_PAYMENT_WINDOW_MINUTES_DEFAULT = 35,
     CS_PAYMENT_GRACE_MINUTES = 5,           /* a hold in checkout outlives its session by this much */
     CS_REFUNDS_MAX = 4,                     /* refunds one command asks for */
+    CLOCK_BLOCK_ROWS = 64,                  /* reservation rows per block of the clock's due times */
 };
 
 #define CS_IDEMPOTENCY_TTL_MS INT64_C(86400000) /* keys are remembered 24 h */
@@ -449,6 +450,8 @@ typedef struct cs_facility {
     /* Derived, not stored: the deadline the last command reported (clock.c). */
     bool clock_known;           /* false: not computed since init or restore */
     int64_t clock_deadline_ms;  /* -1: nothing is ever due */
+    int64_t clock_row_due[CS_RESERVATIONS_MAX]; /* each row's next work (INT64_MAX: none), when clock_known */
+    int64_t clock_block_due[CS_RESERVATIONS_MAX / CLOCK_BLOCK_ROWS]; /* the earliest of each block of rows */
 
     /* Scratch for the running command; meaningless between commands. */
     bool changed;
@@ -469,6 +472,8 @@ typedef struct cs_facility {
     cs_replan replans[CS_NOTICES_MAX]; /* reminder plans that changed (projection) */
     uint32_t refund_count;
     cs_refund refunds[CS_REFUNDS_MAX]; /* refunds for the host to make */
+    uint32_t clock_changed_count;      /* rows whose due time may have moved (clock.c) */
+    uint32_t clock_changed_rows[CS_EVENTS_MAX];
     cs_message message;
     json_doc doc;
 } cs_facility;

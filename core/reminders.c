@@ -209,6 +209,7 @@ void reminders_advance(cs_facility *f, int64_t now_ms) {
             notice(f, CS_NOTICE_REMINDER, res, job, (uint32_t)((res->start_ms - t) / MINUTE));
         }
         reminders_refresh(f, res);
+        clock_row_changed(f, res);
     }
 }
 

@@ -26,6 +26,7 @@ cs_reservation *reservation_find(cs_facility *f, const char *id) { return index_
 static void forget(cs_facility *f, cs_reservation *r) {
     CS_ASSERT(r->in_use && f->reservation_count > 0);
     index_remove(f, r);
+    clock_row_changed(f, r);
     memset(r, 0, sizeof *r);
     f->reservation_count--;
 }
