@@ -19,14 +19,14 @@ static const char *slot_status(const cs_facility *f, uint8_t court, const uint32
 }
 
 static void write_slot(json_writer *w, const cs_facility *f, uint8_t court, const uint32_t *rows, uint32_t count,
-                       int64_t start_ms, int64_t end_ms) {
+                       int64_t start_ms, int64_t end_ms, civil_date_memo *memo) {
     uint32_t remaining;
     const char *status = slot_status(f, court, rows, count, start_ms, end_ms, &remaining);
     json_object_begin(w);
     json_key(w, "startTime");
-    cs_write_time(w, start_ms);
+    cs_write_time_memo(w, start_ms, memo);
     json_key(w, "endTime");
-    cs_write_time(w, end_ms);
+    cs_write_time_memo(w, end_ms, memo);
     json_key(w, "status");
     json_string(w, status);
     json_key(w, "remaining");
@@ -49,10 +49,13 @@ static void write_court(json_writer *w, cs_facility *f, uint8_t court, int64_t l
     json_key(w, "slots");
     json_array_begin(w);
     uint32_t ranges = calendar_range_count(c, local_day);
+    civil_date_memo memo = {0}; /* a day's slots fall on one or two UTC dates */
     for (uint32_t i = 0; i < ranges; i++) {
         int64_t open_ms, close_ms;
         calendar_range_utc(c, local_day, i, &open_ms, &close_ms);
-        for (int64_t t = open_ms; t + step_ms <= close_ms; t += step_ms) write_slot(w, f, court, f->rows, count, t, t + step_ms);
+        for (int64_t t = open_ms; t + step_ms <= close_ms; t += step_ms) {
+            write_slot(w, f, court, f->rows, count, t, t + step_ms, &memo);
+        }
     }
     json_array_end(w);
     json_object_end(w);

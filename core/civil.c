@@ -2,6 +2,8 @@
  * days_from_civil / civil_from_days), weekdays, month lengths, and strict
  * parsing and formatting of RFC 3339 date-times, dates and "HH:MM" times.
  * Integer arithmetic only, no stdio, no libc time functions. */
+#include <string.h>
+
 #include "civil.h"
 
 enum {
@@ -256,11 +258,22 @@ size_t civil_format_date(int64_t days, char out[CIVIL_DATE_MAX]) {
 }
 
 size_t civil_format_rfc3339(int64_t utc_ms, char out[CIVIL_RFC3339_MAX]) {
+    civil_date_memo memo = {0};
+    return civil_format_rfc3339_memo(utc_ms, out, &memo);
+}
+
+size_t civil_format_rfc3339_memo(int64_t utc_ms, char out[CIVIL_RFC3339_MAX], civil_date_memo *memo) {
     int64_t days = floor_div(utc_ms, CIVIL_MS_PER_DAY);
     int64_t ms_of_day = utc_ms - days * CIVIL_MS_PER_DAY;
     int64_t seconds = ms_of_day / MS_PER_SECOND;
     int64_t millis = ms_of_day % MS_PER_SECOND;
-    size_t pos = write_date(out, 0, days);
+    if (!memo->known || memo->days != days) {
+        memo->len = write_date(memo->text, 0, days);
+        memo->days = days;
+        memo->known = true;
+    }
+    memcpy(out, memo->text, memo->len);
+    size_t pos = memo->len;
     out[pos++] = 'T';
     pos = write_digits(out, pos, seconds / (SECONDS_PER_MINUTE * MINUTES_PER_HOUR), 2);
     out[pos++] = ':';

@@ -14,6 +14,12 @@ void cs_write_time(json_writer *w, int64_t ms) {
     json_string_n(w, text, len);
 }
 
+void cs_write_time_memo(json_writer *w, int64_t ms, civil_date_memo *memo) {
+    char text[CIVIL_RFC3339_MAX];
+    size_t len = civil_format_rfc3339_memo(ms, text, memo);
+    json_string_n(w, text, len);
+}
+
 static cs_error op_facility(cs_request *r) {
     static const char *const fields[] = {"facilityId", NULL};
     cs_error e = args_check_known(&r->args, fields);

@@ -5,6 +5,7 @@
 #define CS_CORE_H
 
 #include "args.h"
+#include "civil.h"
 #include "courtside.h"
 
 /* Invariants are checked in every build; a broken one traps, and the host
@@ -338,5 +339,7 @@ cs_error availability_day(cs_request *r);
 
 /* Writes an instant as RFC 3339 text. */
 void cs_write_time(json_writer *w, int64_t ms);
+/* The same, reusing the date of the last time written with `memo` when it is the same day. */
+void cs_write_time_memo(json_writer *w, int64_t ms, civil_date_memo *memo);
 
 #endif
