@@ -103,10 +103,28 @@ static uint32_t usage_at(const cs_facility *f, const uint32_t *rows, uint32_t co
     return used;
 }
 
+/* Past this many rows overlapping the interval, reservation_peak works on all of `rows`. */
+enum { PEAK_ROWS_KEPT = 64 };
+
 uint32_t reservation_peak(const cs_facility *f, const uint32_t *rows, uint32_t count, int64_t start_ms,
                           int64_t end_ms, bool confirmed_only) {
     /* Usage only rises where a reservation (with its buffer) starts, so the
-     * maximum over [start, end) is at `start` or at a start inside it. */
+     * maximum over [start, end) is at `start` or at a start inside it.
+     * A row that does not overlap [start, end) counts at none of those
+     * instants, so the work is done on the rows that do (when few). */
+    int64_t buffer_ms = buffer_of(f);
+    uint32_t overlapping[PEAK_ROWS_KEPT], kept = 0;
+    for (uint32_t i = 0; i < count && kept <= PEAK_ROWS_KEPT; i++) {
+        const cs_reservation *r = &f->reservations[rows[i]];
+        if (r->start_ms - buffer_ms < end_ms && start_ms < r->end_ms + buffer_ms) {
+            if (kept < PEAK_ROWS_KEPT) overlapping[kept] = rows[i];
+            kept++;
+        }
+    }
+    if (kept <= PEAK_ROWS_KEPT) {
+        rows = overlapping;
+        count = kept;
+    }
     uint32_t peak = usage_at(f, rows, count, start_ms, confirmed_only);
     for (uint32_t i = 0; i < count; i++) {
         int64_t t = f->reservations[rows[i]].start_ms - buffer_of(f);
