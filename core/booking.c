@@ -64,7 +64,8 @@ void booking_mark_no_show(cs_facility *f, cs_reservation *res, int64_t now_ms) {
 }
 
 void booking_advance(cs_facility *f, int64_t now_ms) {
-    for (uint32_t i = 0; i < f->reservation_rows_end && cs_clock_has_room(f); i++) {
+    for (uint32_t i = clock_due_row(f, 0, now_ms); i < f->reservation_rows_end && cs_clock_has_room(f);
+         i = clock_due_row(f, i + 1, now_ms)) {
         cs_reservation *res = &f->reservations[i];
         if (res->in_use && res->status == CS_HELD && res->hold_expiry_ms <= now_ms) {
             transition(f, res, CS_EXPIRED, CS_ACTION_EXPIRE, CS_EVENT_SLOT_RELEASED, now_ms);

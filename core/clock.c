@@ -16,7 +16,15 @@
  * forgetting a row or sending its reminders marks it too. A change of the
  * facility (configure, blocks: a facility_updated broadcast) and a restore
  * work everything out again. Debug builds check all of it on every
- * command against a walk of every row. */
+ * command against a walk of every row.
+ *
+ * The clock's own walks (expiring holds, reminders and no-shows,
+ * forgetting) visit only the rows clock_due_row gives: those whose kept
+ * due time has come, in row order. The kept times are those of the state
+ * before the walks; a walk changes only rows it visits, and a change it
+ * makes never makes a row due now for a later walk (an expired or
+ * no-show row was updated now, so it is not forgotten in this command),
+ * so the rows passed over would have been passed over by a full walk. */
 #include "core.h"
 
 _Static_assert(CS_RESERVATIONS_MAX % CLOCK_BLOCK_ROWS == 0, "rows come in whole blocks");
@@ -73,6 +81,27 @@ void clock_row_changed(cs_facility *f, const cs_reservation *res) {
     CS_ASSERT(res >= f->reservations && res < f->reservations + CS_RESERVATIONS_MAX);
     if (f->clock_changed_count < CS_EVENTS_MAX) f->clock_changed_rows[f->clock_changed_count] = (uint32_t)(res - f->reservations);
     f->clock_changed_count++; /* past CS_EVENTS_MAX: everything is worked out again */
+}
+
+uint32_t clock_due_row(const cs_facility *f, uint32_t row, int64_t now_ms) {
+    if (!f->clock_known) return row; /* nothing kept yet: every row */
+#ifndef NDEBUG
+    uint32_t from = row;
+#endif
+    while (row < f->reservation_rows_end) {
+        if (row % CLOCK_BLOCK_ROWS == 0 && f->clock_block_due[row / CLOCK_BLOCK_ROWS] > now_ms) {
+            row += CLOCK_BLOCK_ROWS;
+        } else if (f->clock_row_due[row] > now_ms) {
+            row++;
+        } else {
+            break;
+        }
+    }
+#ifndef NDEBUG
+    /* What is passed over has no work due now, as the rows are now. */
+    for (uint32_t i = from; i < row && i < f->reservation_rows_end; i++) CS_ASSERT(row_due(f, i) > now_ms);
+#endif
+    return row;
 }
 
 static bool nothing_due(const cs_facility *f, int64_t now_ms) {

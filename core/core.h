@@ -193,6 +193,10 @@ int64_t idempotency_next_deadline(const cs_facility *f, int64_t deadline_ms);
 void clock_advance(cs_facility *f, int64_t now_ms);
 /* When the clock next has work, -1 if never: the output's deadline. */
 int64_t clock_deadline(cs_facility *f);
+/* The first row from `row` on that may have work due at `now` (every row
+ * whose work is due is among them), or reservation_rows_end: the clock's
+ * walks go for (i = clock_due_row(f, 0, now); i < end; i = clock_due_row(f, i + 1, now)). */
+uint32_t clock_due_row(const cs_facility *f, uint32_t row, int64_t now_ms);
 
 /* booking.c: the booking operations. */
 void booking_advance(cs_facility *f, int64_t now_ms);

@@ -186,7 +186,8 @@ void reminders_stop(cs_facility *f, cs_reservation *res, bool cancel_notice) {
 /* No-shows first (they free places), then the reminders that are due. */
 void reminders_advance(cs_facility *f, int64_t now_ms) {
     const cs_reminder_rules *rules = &f->config.reminders;
-    for (uint32_t i = 0; i < f->reservation_rows_end && advance_has_room(f); i++) {
+    for (uint32_t i = clock_due_row(f, 0, now_ms); i < f->reservation_rows_end && advance_has_room(f);
+         i = clock_due_row(f, i + 1, now_ms)) {
         cs_reservation *res = &f->reservations[i];
         if (!res->in_use || res->status != CS_CONFIRMED) continue;
         if (rules->no_show_grace_minutes != 0 && !res->checked_in &&

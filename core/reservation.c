@@ -143,7 +143,7 @@ uint32_t reservation_usage(cs_facility *f, uint8_t court, int64_t start_ms, int6
 }
 
 void reservation_forget_due(cs_facility *f, int64_t now_ms) {
-    for (uint32_t i = 0; i < f->reservation_rows_end; i++) {
+    for (uint32_t i = clock_due_row(f, 0, now_ms); i < f->reservation_rows_end; i = clock_due_row(f, i + 1, now_ms)) {
         cs_reservation *r = &f->reservations[i];
         /* Not one changed by this command: its row is still needed for the output. */
         if (r->in_use && r->status != CS_HELD && forget_at(r) <= now_ms && r->updated_ms < now_ms) {
