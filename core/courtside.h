@@ -436,6 +436,8 @@ typedef struct cs_facility {
     int64_t index_longest_ms;   /* no row in use is longer (since the last rebuild) */
     uint32_t idempotency_count;
     uint32_t idempotency_rows_end; /* derived, as reservation_rows_end */
+    bool idempotency_due_known;    /* derived, not stored: idempotency_due_ms is kept (idempotency.c) */
+    int64_t idempotency_due_ms;    /* when the first key leaves memory; INT64_MAX: no key */
     cs_idempotency_key idempotency[CS_IDEMPOTENCY_KEYS_MAX];
     uint32_t member_count;
     uint32_t member_rows_end;   /* derived, as reservation_rows_end */

@@ -369,6 +369,7 @@ static void remap_courts(cs_facility *f, const cs_config *next) {
             f->idempotency_count--;
         }
     }
+    f->idempotency_due_known = false; /* keys may have gone */
     index_rebuild(f); /* court numbers moved */
 }
 

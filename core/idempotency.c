@@ -1,7 +1,10 @@
 /* idempotency.c: the answers to attempts that carried an idempotency key,
  * remembered per member for CS_IDEMPOTENCY_TTL_MS so a retried request gets
  * the first answer again and creates nothing. Scans stop at
- * idempotency_rows_end: every key in use is below it. */
+ * idempotency_rows_end: every key in use is below it. When the earliest
+ * key leaves is kept (idempotency_due_ms, derived, not stored; unknown
+ * after init or restore), so the clock neither walks the keys before then
+ * nor for its deadline. */
 #include <string.h>
 
 #include "core.h"
@@ -17,6 +20,24 @@ const cs_idempotency_key *idempotency_find(const cs_facility *f, const char *mem
 /* Keys past their TTL were forgotten when the command advanced to `now`. */
 bool idempotency_has_room(const cs_facility *f) {
     return f->idempotency_count < CS_IDEMPOTENCY_KEYS_MAX;
+}
+
+/* When the first key in use leaves memory, INT64_MAX if none, from the keys. */
+static int64_t scan_due(const cs_facility *f) {
+    int64_t due = INT64_MAX;
+    for (uint32_t i = 0; i < f->idempotency_rows_end; i++) {
+        const cs_idempotency_key *k = &f->idempotency[i];
+        if (k->in_use && k->created_ms + CS_IDEMPOTENCY_TTL_MS < due) due = k->created_ms + CS_IDEMPOTENCY_TTL_MS;
+    }
+    return due;
+}
+
+static int64_t due_of(const cs_facility *f) {
+    if (!f->idempotency_due_known) return scan_due(f);
+#ifndef NDEBUG
+    CS_ASSERT(f->idempotency_due_ms == scan_due(f));
+#endif
+    return f->idempotency_due_ms;
 }
 
 void idempotency_remember(cs_facility *f, const char *member_id, const char *key, const cs_reservation *r,
@@ -35,12 +56,18 @@ void idempotency_remember(cs_facility *f, const char *member_id, const char *key
         memcpy(k->reservation_id, r->id, strlen(r->id) + 1);
         f->idempotency_count++;
         if (i >= f->idempotency_rows_end) f->idempotency_rows_end = i + 1;
+        if (f->idempotency_due_known && now_ms + CS_IDEMPOTENCY_TTL_MS < f->idempotency_due_ms) {
+            f->idempotency_due_ms = now_ms + CS_IDEMPOTENCY_TTL_MS;
+        }
         return;
     }
     CS_ASSERT(false); /* callers check idempotency_has_room first */
 }
 
 void idempotency_forget_due(cs_facility *f, int64_t now_ms) {
+    f->idempotency_due_ms = due_of(f);
+    f->idempotency_due_known = true;
+    if (f->idempotency_due_ms > now_ms) return; /* none is due: the walk would change nothing */
     for (uint32_t i = 0; i < f->idempotency_rows_end; i++) {
         cs_idempotency_key *k = &f->idempotency[i];
         if (k->in_use && k->created_ms + CS_IDEMPOTENCY_TTL_MS <= now_ms) {
@@ -50,14 +77,12 @@ void idempotency_forget_due(cs_facility *f, int64_t now_ms) {
         }
     }
     while (f->idempotency_rows_end > 0 && !f->idempotency[f->idempotency_rows_end - 1].in_use) f->idempotency_rows_end--;
+    f->idempotency_due_ms = scan_due(f);
+    f->idempotency_due_known = true;
 }
 
 int64_t idempotency_next_deadline(const cs_facility *f, int64_t deadline_ms) {
-    for (uint32_t i = 0; i < f->idempotency_rows_end; i++) {
-        const cs_idempotency_key *k = &f->idempotency[i];
-        if (!k->in_use) continue;
-        int64_t due = k->created_ms + CS_IDEMPOTENCY_TTL_MS;
-        if (deadline_ms < 0 || due < deadline_ms) deadline_ms = due;
-    }
+    int64_t due = due_of(f);
+    if (due != INT64_MAX && (deadline_ms < 0 || due < deadline_ms)) deadline_ms = due;
     return deadline_ms;
 }
