@@ -181,6 +181,8 @@ void index_moved(cs_facility *f, const cs_reservation *res);
 
 /* idempotency.c: remembered attempt answers. */
 const cs_idempotency_key *idempotency_find(const cs_facility *f, const char *member_id, const char *key);
+/* Builds the key index afresh from the keys in use (after a restore or a change of courts). */
+void idempotency_rebuild_index(cs_facility *f);
 /* False when the table is full of keys younger than 24 h. */
 bool idempotency_has_room(const cs_facility *f);
 void idempotency_remember(cs_facility *f, const char *member_id, const char *key, const cs_reservation *r,

@@ -439,6 +439,8 @@ typedef struct cs_facility {
     bool idempotency_due_known;    /* derived, not stored: idempotency_due_ms is kept (idempotency.c) */
     int64_t idempotency_due_ms;    /* when the first key leaves memory; INT64_MAX: no key */
     cs_idempotency_key idempotency[CS_IDEMPOTENCY_KEYS_MAX];
+    uint32_t idempotency_hashes[CS_IDEMPOTENCY_KEYS_MAX];      /* derived, not stored: the key index (idempotency.c) */
+    uint16_t idempotency_slots[2 * CS_IDEMPOTENCY_KEYS_MAX];   /* row + 1; 0: empty */
     uint32_t member_count;
     uint32_t member_rows_end;   /* derived, as reservation_rows_end */
     cs_member members[CS_MEMBERS_MAX];
