@@ -1,6 +1,11 @@
 /* availability.c: one local day of the facility as slots per court, the
  * view the live board starts from. Slots step through each opening range
- * in real time, so daylight-saving days have their true number of slots. */
+ * in real time, so daylight-saving days have their true number of slots.
+ * The day's bounds and ranges are converted to UTC once for all courts,
+ * and each slot is written as one run of bytes (the text the JSON writer
+ * would make of it: nothing in a slot needs an escape). */
+#include <string.h>
+
 #include "civil.h"
 #include "core.h"
 
@@ -18,28 +23,49 @@ static const char *slot_status(const cs_facility *f, uint8_t court, const uint32
     return reservation_peak(f, rows, count, start_ms, end_ms, true) >= capacity ? "reserved" : "pending";
 }
 
-static void write_slot(json_writer *w, const cs_facility *f, uint8_t court, const uint32_t *rows, uint32_t count,
-                       int64_t start_ms, int64_t end_ms) {
-    uint32_t remaining;
-    const char *status = slot_status(f, court, rows, count, start_ms, end_ms, &remaining);
-    json_object_begin(w);
-    json_key(w, "startTime");
-    cs_write_time(w, start_ms);
-    json_key(w, "endTime");
-    cs_write_time(w, end_ms);
-    json_key(w, "status");
-    json_string(w, status);
-    json_key(w, "remaining");
-    json_int(w, remaining);
-    json_object_end(w);
+/* The local day in UTC: its bounds and its opening ranges. */
+typedef struct day_utc {
+    int64_t start_ms;
+    int64_t end_ms;
+    uint32_t range_count;
+    int64_t open_ms[CS_RANGES_PER_DAY_MAX];
+    int64_t close_ms[CS_RANGES_PER_DAY_MAX];
+} day_utc;
+
+static size_t append_text(char *out, size_t len, const char *text) {
+    size_t n = strlen(text);
+    memcpy(out + len, text, n);
+    return len + n;
 }
 
-static void write_court(json_writer *w, cs_facility *f, uint8_t court, int64_t local_day) {
+/* {"startTime":..,"endTime":..,"status":..,"remaining":..} */
+static void write_slot(json_writer *w, const cs_facility *f, uint8_t court, const uint32_t *rows, uint32_t count,
+                       int64_t start_ms, int64_t end_ms, civil_date_memo *memo) {
+    uint32_t remaining;
+    const char *status = slot_status(f, court, rows, count, start_ms, end_ms, &remaining);
+    char slot[4 * CIVIL_RFC3339_MAX + 64], digits[10];
+    size_t len = append_text(slot, 0, "{\"startTime\":\"");
+    len += civil_format_rfc3339_memo(start_ms, slot + len, memo);
+    len = append_text(slot, len, "\",\"endTime\":\"");
+    len += civil_format_rfc3339_memo(end_ms, slot + len, memo);
+    len = append_text(slot, len, "\",\"status\":\"");
+    len = append_text(slot, len, status);
+    len = append_text(slot, len, "\",\"remaining\":");
+    size_t d = 0;
+    do {
+        digits[d++] = (char)('0' + remaining % 10);
+        remaining /= 10;
+    } while (remaining != 0);
+    while (d > 0) slot[len++] = digits[--d];
+    slot[len++] = '}';
+    CS_ASSERT(len <= sizeof slot);
+    json_raw(w, slot, len);
+}
+
+static void write_court(json_writer *w, cs_facility *f, uint8_t court, const day_utc *day) {
     const cs_config *c = &f->config;
     /* The day's reservations, once, rather than the whole table per slot. */
-    int64_t day_start = zone_local_to_utc(&c->zone, local_day * CIVIL_MS_PER_DAY);
-    int64_t day_end = zone_local_to_utc(&c->zone, (local_day + 1) * CIVIL_MS_PER_DAY);
-    uint32_t count = reservation_overlapping(f, court, day_start, day_end, NULL, f->rows);
+    uint32_t count = reservation_overlapping(f, court, day->start_ms, day->end_ms, NULL, f->rows);
     int64_t step_ms = (int64_t)c->grid_minutes * CIVIL_MS_PER_MINUTE;
     json_object_begin(w);
     json_key(w, "courtId");
@@ -48,11 +74,11 @@ static void write_court(json_writer *w, cs_facility *f, uint8_t court, int64_t l
     json_int(w, c->courts[court].capacity);
     json_key(w, "slots");
     json_array_begin(w);
-    uint32_t ranges = calendar_range_count(c, local_day);
-    for (uint32_t i = 0; i < ranges; i++) {
-        int64_t open_ms, close_ms;
-        calendar_range_utc(c, local_day, i, &open_ms, &close_ms);
-        for (int64_t t = open_ms; t + step_ms <= close_ms; t += step_ms) write_slot(w, f, court, f->rows, count, t, t + step_ms);
+    civil_date_memo memo = {0}; /* a day's slots fall on one or two UTC dates */
+    for (uint32_t i = 0; i < day->range_count; i++) {
+        for (int64_t t = day->open_ms[i]; t + step_ms <= day->close_ms[i]; t += step_ms) {
+            write_slot(w, f, court, f->rows, count, t, t + step_ms, &memo);
+        }
     }
     json_array_end(w);
     json_object_end(w);
@@ -91,9 +117,15 @@ cs_error availability_day(cs_request *r) {
     json_string_n(w, date, civil_format_date(local_day, date));
     json_key(w, "seq");
     json_int(w, (int64_t)f->seq);
+    const cs_config *c = &f->config;
+    day_utc day = {.start_ms = zone_local_to_utc(&c->zone, local_day * CIVIL_MS_PER_DAY),
+                   .end_ms = zone_local_to_utc(&c->zone, (local_day + 1) * CIVIL_MS_PER_DAY),
+                   .range_count = calendar_range_count(c, local_day)};
+    CS_ASSERT(day.range_count <= CS_RANGES_PER_DAY_MAX);
+    for (uint32_t i = 0; i < day.range_count; i++) calendar_range_utc(c, local_day, i, &day.open_ms[i], &day.close_ms[i]);
     json_key(w, "courts");
     json_array_begin(w);
-    for (uint8_t court = 0; court < f->config.court_count; court++) write_court(w, f, court, local_day);
+    for (uint8_t court = 0; court < f->config.court_count; court++) write_court(w, f, court, &day);
     json_array_end(w);
     json_object_end(w);
     return CS_OK;

@@ -1,14 +1,17 @@
 /* blocks.c: blocked periods: staff close a court (or every court) for a
  * time, e.g. for maintenance or a tournament. Nothing can be booked in a
  * block, and a block cannot be laid over live reservations: those are
- * cancelled or moved first. A block leaves memory when it has ended. */
+ * cancelled or moved first. A block leaves memory when it has ended.
+ * Scans stop once they have seen block_count blocks in use: most
+ * facilities have none, and the table has CS_BLOCKS_MAX rows. */
 #include <string.h>
 
 #include "core.h"
 
 bool blocks_overlap(const cs_facility *f, uint8_t court, int64_t start_ms, int64_t end_ms) {
-    for (uint32_t i = 0; i < CS_BLOCKS_MAX; i++) {
+    for (uint32_t i = 0, seen = 0; i < CS_BLOCKS_MAX && seen < f->block_count; i++) {
         const cs_block *b = &f->blocks[i];
+        seen += b->in_use;
         if (b->in_use && (b->court == CS_ALL_COURTS || b->court == court) && b->start_ms < end_ms &&
             start_ms < b->end_ms) {
             return true;
@@ -18,16 +21,20 @@ bool blocks_overlap(const cs_facility *f, uint8_t court, int64_t start_ms, int64
 }
 
 static cs_block *block_find(cs_facility *f, const char *id) {
-    for (uint32_t i = 0; i < CS_BLOCKS_MAX; i++) {
+    for (uint32_t i = 0, seen = 0; i < CS_BLOCKS_MAX && seen < f->block_count; i++) {
+        seen += f->blocks[i].in_use;
         if (f->blocks[i].in_use && strcmp(f->blocks[i].id, id) == 0) return &f->blocks[i];
     }
     return NULL;
 }
 
 void blocks_forget_ended(cs_facility *f, int64_t now_ms) {
-    for (uint32_t i = 0; i < CS_BLOCKS_MAX; i++) {
+    for (uint32_t i = 0, seen = 0; i < CS_BLOCKS_MAX && seen < f->block_count; i++) {
         cs_block *b = &f->blocks[i];
-        if (b->in_use && b->end_ms <= now_ms) {
+        if (!b->in_use) continue;
+        if (b->end_ms > now_ms) {
+            seen++;
+        } else {
             memset(b, 0, sizeof *b);
             f->block_count--;
             f->changed = true;
@@ -36,8 +43,9 @@ void blocks_forget_ended(cs_facility *f, int64_t now_ms) {
 }
 
 int64_t blocks_next_deadline(const cs_facility *f, int64_t deadline_ms) {
-    for (uint32_t i = 0; i < CS_BLOCKS_MAX; i++) {
+    for (uint32_t i = 0, seen = 0; i < CS_BLOCKS_MAX && seen < f->block_count; i++) {
         const cs_block *b = &f->blocks[i];
+        seen += b->in_use;
         if (b->in_use && (deadline_ms < 0 || b->end_ms < deadline_ms)) deadline_ms = b->end_ms;
     }
     return deadline_ms;
@@ -56,9 +64,10 @@ static bool live_reservation_within(cs_facility *f, uint8_t court, int64_t start
 
 void blocks_write(json_writer *w, const cs_facility *f) {
     json_array_begin(w);
-    for (uint32_t i = 0; i < CS_BLOCKS_MAX; i++) {
+    for (uint32_t i = 0, seen = 0; i < CS_BLOCKS_MAX && seen < f->block_count; i++) {
         const cs_block *b = &f->blocks[i];
         if (!b->in_use) continue;
+        seen++;
         json_object_begin(w);
         json_key(w, "blockId");
         json_string(w, b->id);

@@ -64,7 +64,8 @@ void booking_mark_no_show(cs_facility *f, cs_reservation *res, int64_t now_ms) {
 }
 
 void booking_advance(cs_facility *f, int64_t now_ms) {
-    for (uint32_t i = 0; i < f->reservation_rows_end && cs_clock_has_room(f); i++) {
+    for (uint32_t i = clock_due_row(f, 0, now_ms); i < f->reservation_rows_end && cs_clock_has_room(f);
+         i = clock_due_row(f, i + 1, now_ms)) {
         cs_reservation *res = &f->reservations[i];
         if (res->in_use && res->status == CS_HELD && res->hold_expiry_ms <= now_ms) {
             transition(f, res, CS_EXPIRED, CS_ACTION_EXPIRE, CS_EVENT_SLOT_RELEASED, now_ms);
@@ -194,9 +195,9 @@ static cs_error check_slot(cs_request *r, const char *member_id, int court, int6
 /* Nobody hoards courts with holds: a member has at most max_holds at once. */
 static cs_error check_holds(cs_request *r, const char *member_id) {
     uint32_t holds = 0;
-    for (uint32_t i = 0; i < r->f->reservation_rows_end; i++) {
+    for (uint32_t i = index_member_first(r->f, member_id); i != INDEX_END; i = index_member_next(r->f, i, member_id)) {
         const cs_reservation *res = &r->f->reservations[i];
-        holds += res->in_use && res->status == CS_HELD && res->offer_entry == 0 && strcmp(res->member_id, member_id) == 0;
+        holds += res->status == CS_HELD && res->offer_entry == 0;
     }
     if (cs_bypasses_rules(r) || holds < r->f->config.max_holds) return CS_OK;
     cs_fail(&r->f->message, CS_ERR_RATE_LIMITED, "a member may hold at most ");
@@ -229,6 +230,7 @@ static cs_reservation *create(cs_request *r, const attempt_args *a, cs_status st
     memcpy(res->id, r->new_id, strlen(r->new_id) + 1);
     memcpy(res->member_id, a->member_id, strlen(a->member_id) + 1);
     r->f->reservation_count++;
+    index_add(r->f, res);
     if (status == CS_HELD) payments_price_hold(r->f, res);
     if (status == CS_CONFIRMED) reminders_start(r->f, res, r->now_ms, true);
     cs_emit_change(r->f, status == CS_HELD ? CS_EVENT_SLOT_PENDING : CS_EVENT_SLOT_RESERVED,
@@ -497,6 +499,7 @@ cs_error booking_reschedule(cs_request *r) {
         res->court = (uint8_t)court;
         res->start_ms = start_ms;
         res->end_ms = end_ms;
+        index_moved(r->f, res);
         touch(res, r->now_ms);
         if (confirmed) reminders_start(r->f, res, r->now_ms, true);
         cs_event *moved = cs_emit_change(r->f, res->status == CS_HELD ? CS_EVENT_SLOT_PENDING : CS_EVENT_SLOT_RESERVED,
@@ -558,6 +561,7 @@ cs_error booking_import(cs_request *r) {
     res->amount = paid.amount;
     memcpy(res->payment_id, paid.payment_id, sizeof res->payment_id);
     r->f->reservation_count++;
+    index_add(r->f, res);
     reminders_start(r->f, res, r->now_ms, false);
     cs_emit_change(r->f, CS_EVENT_SLOT_RESERVED, CS_ACTION_IMPORT, 0, res);
     booking_write_reservation(r, res);

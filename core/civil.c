@@ -2,6 +2,8 @@
  * days_from_civil / civil_from_days), weekdays, month lengths, and strict
  * parsing and formatting of RFC 3339 date-times, dates and "HH:MM" times.
  * Integer arithmetic only, no stdio, no libc time functions. */
+#include <string.h>
+
 #include "civil.h"
 
 enum {
@@ -203,8 +205,17 @@ bool civil_parse_hhmm(const char *text, size_t len, int32_t *minutes) {
 
 /* ---- formatting ------------------------------------------------------- */
 
+static const char two_digits[] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+                                 "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+                                 "8081828384858687888990919293949596979899";
+
 /* Writes `value` (>= 0) as exactly `width` digits at out[pos]; returns the new position. */
 static size_t write_digits(char *out, size_t pos, int64_t value, size_t width) {
+    if (width == 2 && value < 100) { /* most fields: a table, not two divisions */
+        out[pos] = two_digits[2 * value];
+        out[pos + 1] = two_digits[2 * value + 1];
+        return pos + 2;
+    }
     for (size_t i = width; i > 0; i--) {
         out[pos + i - 1] = (char)('0' + value % 10);
         value /= 10;
@@ -247,11 +258,22 @@ size_t civil_format_date(int64_t days, char out[CIVIL_DATE_MAX]) {
 }
 
 size_t civil_format_rfc3339(int64_t utc_ms, char out[CIVIL_RFC3339_MAX]) {
+    civil_date_memo memo = {0};
+    return civil_format_rfc3339_memo(utc_ms, out, &memo);
+}
+
+size_t civil_format_rfc3339_memo(int64_t utc_ms, char out[CIVIL_RFC3339_MAX], civil_date_memo *memo) {
     int64_t days = floor_div(utc_ms, CIVIL_MS_PER_DAY);
     int64_t ms_of_day = utc_ms - days * CIVIL_MS_PER_DAY;
     int64_t seconds = ms_of_day / MS_PER_SECOND;
     int64_t millis = ms_of_day % MS_PER_SECOND;
-    size_t pos = write_date(out, 0, days);
+    if (!memo->known || memo->days != days) {
+        memo->len = write_date(memo->text, 0, days);
+        memo->days = days;
+        memo->known = true;
+    }
+    memcpy(out, memo->text, memo->len);
+    size_t pos = memo->len;
     out[pos++] = 'T';
     pos = write_digits(out, pos, seconds / (SECONDS_PER_MINUTE * MINUTES_PER_HOUR), 2);
     out[pos++] = ':';

@@ -36,6 +36,18 @@ bool civil_parse_rfc3339(const char *text, size_t len, int64_t *utc_ms);
  * Returns the length written (without the NUL). */
 size_t civil_format_rfc3339(int64_t utc_ms, char out[CIVIL_RFC3339_MAX]);
 
+/* The date part of the last time a caller formatted, so a run of times on
+ * one day works the date out once. Start with {0}. */
+typedef struct civil_date_memo {
+    bool known;
+    int64_t days;
+    size_t len;
+    char text[CIVIL_RFC3339_MAX];
+} civil_date_memo;
+
+/* civil_format_rfc3339, the same text, reusing the memo's date when the day matches. */
+size_t civil_format_rfc3339_memo(int64_t utc_ms, char out[CIVIL_RFC3339_MAX], civil_date_memo *memo);
+
 /* Parses "YYYY-MM-DD" into days since 1970-01-01. */
 bool civil_parse_date(const char *text, size_t len, int64_t *days);
 size_t civil_format_date(int64_t days, char out[CIVIL_DATE_MAX]);

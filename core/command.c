@@ -14,6 +14,12 @@ void cs_write_time(json_writer *w, int64_t ms) {
     json_string_n(w, text, len);
 }
 
+void cs_write_time_memo(json_writer *w, int64_t ms, civil_date_memo *memo) {
+    char text[CIVIL_RFC3339_MAX];
+    size_t len = civil_format_rfc3339_memo(ms, text, memo);
+    json_string_n(w, text, len);
+}
+
 static cs_error op_facility(cs_request *r) {
     static const char *const fields[] = {"facilityId", NULL};
     cs_error e = args_check_known(&r->args, fields);
@@ -430,9 +436,7 @@ enum { HEADER_MAX = 128 };
 static size_t write_output(const cs_request *r, cs_error error, json_writer *reply, uint8_t *out, size_t cap) {
     cs_facility *f = r->f;
     CS_ASSERT(!reply->overflow);
-    int64_t deadline = reservation_next_deadline(f, -1);
-    deadline = waitlist_next_deadline(f, blocks_next_deadline(f, idempotency_next_deadline(f, deadline)));
-    deadline = reminders_next_deadline(f, deadline);
+    int64_t deadline = clock_deadline(f);
     uint8_t header[HEADER_MAX];
     json_writer h;
     json_writer_init(&h, header, sizeof header);
@@ -478,6 +482,7 @@ size_t cs_execute(cs_facility *f, const uint8_t *input, size_t length, uint8_t *
     f->notice_count = 0;
     f->replan_count = 0;
     f->refund_count = 0;
+    f->clock_changed_count = 0;
     cs_message_start(&f->message);
     json_writer reply;
     json_writer_init(&reply, out + HEADER_MAX, cap - HEADER_MAX);
@@ -495,7 +500,7 @@ size_t cs_execute(cs_facility *f, const uint8_t *input, size_t length, uint8_t *
         error = read_envelope(&r, &run);
     }
     if (error == CS_OK) {
-        booking_advance(f, r.now_ms);
+        clock_advance(f, r.now_ms);
         error = run(&r);
         matcher_run(&r); /* whatever opened goes to the waitlist */
     }

@@ -5,6 +5,7 @@
 #define CS_CORE_H
 
 #include "args.h"
+#include "civil.h"
 #include "courtside.h"
 
 /* Invariants are checked in every build; a broken one traps, and the host
@@ -39,6 +40,9 @@ static inline bool cs_clock_has_room(const cs_facility *f) {
     return f->event_count + CS_EVENTS_KEPT_FOR_OPERATIONS <= CS_EVENTS_MAX;
 }
 
+/* clock.c: a reservation row changed in a way that may move its due time. */
+void clock_row_changed(cs_facility *f, const cs_reservation *res);
+
 /* Records a visible change: bumps seq and queues the broadcast. */
 static inline cs_event *cs_emit(cs_facility *f, cs_event_type type, uint8_t court, int64_t start_ms,
                                 int64_t end_ms) {
@@ -62,6 +66,7 @@ static inline cs_event *cs_emit(cs_facility *f, cs_event_type type, uint8_t cour
 static inline cs_event *cs_emit_change(cs_facility *f, cs_event_type type, cs_action action, uint8_t from_status,
                                        const cs_reservation *res) {
     cs_event *event = cs_emit(f, type, res->court, res->start_ms, res->end_ms);
+    clock_row_changed(f, res);
     event->action = (uint8_t)action;
     event->from_status = from_status;
     event->reservation = *res;
@@ -73,6 +78,7 @@ static inline cs_event *cs_emit_change(cs_facility *f, cs_event_type type, cs_ac
 static inline void cs_record_change(cs_facility *f, cs_action action, uint8_t from_status, const cs_reservation *res) {
     CS_ASSERT(f->event_count < CS_EVENTS_MAX);
     f->changed = true;
+    clock_row_changed(f, res);
     cs_event *event = &f->events[f->event_count++];
     *event = (cs_event){.type = 0, .court = res->court, .action = (uint8_t)action, .from_status = from_status,
                         .seq = f->seq, .start_ms = res->start_ms, .end_ms = res->end_ms, .reservation = *res};
@@ -129,7 +135,8 @@ cs_reservation *reservation_find(cs_facility *f, const char *id);
 cs_reservation *reservation_allocate(cs_facility *f);
 bool reservation_is_live(const cs_reservation *r);
 /* Fills `rows` with the indices of live reservations on `court` that overlap
- * [start, end), except `except`, in index order; returns how many. */
+ * [start, end), except `except`, in no particular order (callers count or
+ * sum them); returns how many. */
 uint32_t reservation_overlapping(const cs_facility *f, uint8_t court, int64_t start_ms, int64_t end_ms,
                                  const cs_reservation *except, uint32_t rows[CS_RESERVATIONS_MAX]);
 /* The most places the reservations in `rows` (or their confirmed ones) use
@@ -144,18 +151,54 @@ uint32_t reservation_usage(cs_facility *f, uint8_t court, int64_t start_ms, int6
 void reservation_forget_due(cs_facility *f, int64_t now_ms);
 /* Lowers reservation_rows_end past the free rows at the table's end. */
 void reservation_trim_rows(cs_facility *f);
-int64_t reservation_next_deadline(const cs_facility *f, int64_t deadline_ms);
+/* When the clock next has work on a row in use: its hold lapses, or it is forgotten. */
+int64_t reservation_due(const cs_reservation *r);
 void reservation_write(const cs_facility *f, const cs_reservation *r, json_writer *w);
 const char *reservation_status_name(uint8_t status);
 
+/* index.c: reservation id -> row. Every row in use is in it; a row is
+ * added once its id is set and removed before it is cleared. */
+void index_add(cs_facility *f, const cs_reservation *res);
+void index_remove(cs_facility *f, const cs_reservation *res);
+/* The lowest row in use with this id, or NULL. */
+cs_reservation *index_find(cs_facility *f, const char *id);
+/* Builds the index afresh from the rows in use (after a restore). */
+void index_rebuild(cs_facility *f);
+/* The rows in use of a member's reservations, in no particular order:
+ * for (row = index_member_first(f, id); row != INDEX_END; row = index_member_next(f, row, id)). */
+#define INDEX_END UINT32_MAX
+uint32_t index_member_first(const cs_facility *f, const char *member_id);
+uint32_t index_member_next(const cs_facility *f, uint32_t row, const char *member_id);
+/* The rows in use on `court` starting in UTC day `day` (index_day_of),
+ * in no particular order, as row + 1 (0: no more):
+ * for (link = index_place_first(f, c, d); link != 0; link = index_place_after(f, c, d, link)). */
+#define INDEX_DAY_MS INT64_C(86400000)
+int64_t index_day_of(int64_t ms);
+uint32_t index_place_first(const cs_facility *f, uint8_t court, int64_t day);
+uint32_t index_place_after(const cs_facility *f, uint8_t court, int64_t day, uint32_t link);
+/* A row's court or start changed (a move): it moves in the index. */
+void index_moved(cs_facility *f, const cs_reservation *res);
+
 /* idempotency.c: remembered attempt answers. */
 const cs_idempotency_key *idempotency_find(const cs_facility *f, const char *member_id, const char *key);
+/* Builds the key index afresh from the keys in use (after a restore or a change of courts). */
+void idempotency_rebuild_index(cs_facility *f);
 /* False when the table is full of keys younger than 24 h. */
 bool idempotency_has_room(const cs_facility *f);
 void idempotency_remember(cs_facility *f, const char *member_id, const char *key, const cs_reservation *r,
                           int64_t now_ms);
 void idempotency_forget_due(cs_facility *f, int64_t now_ms);
 int64_t idempotency_next_deadline(const cs_facility *f, int64_t deadline_ms);
+
+/* clock.c: the clock's work. */
+/* Advances the facility to `now` (booking_advance), unless nothing is due yet. */
+void clock_advance(cs_facility *f, int64_t now_ms);
+/* When the clock next has work, -1 if never: the output's deadline. */
+int64_t clock_deadline(cs_facility *f);
+/* The first row from `row` on that may have work due at `now` (every row
+ * whose work is due is among them), or reservation_rows_end: the clock's
+ * walks go for (i = clock_due_row(f, 0, now); i < end; i = clock_due_row(f, i + 1, now)). */
+uint32_t clock_due_row(const cs_facility *f, uint32_t row, int64_t now_ms);
 
 /* booking.c: the booking operations. */
 void booking_advance(cs_facility *f, int64_t now_ms);
@@ -255,7 +298,8 @@ void reminders_stop(cs_facility *f, cs_reservation *res, bool cancel_notice);
 void reminders_advance(cs_facility *f, int64_t now_ms);
 /* Recomputes the cached next reminder time of a reservation. */
 void reminders_refresh(const cs_facility *f, cs_reservation *res);
-int64_t reminders_next_deadline(const cs_facility *f, int64_t deadline_ms);
+/* When a row's next reminder or no-show check is due, -1 if never. */
+int64_t reminders_due(const cs_facility *f, const cs_reservation *res);
 void reminders_write_jobs(json_writer *w, const cs_facility *f, const cs_reservation *res);
 void reminders_write_job_id(json_writer *w, const char *reservation_id, uint16_t n);
 cs_error reminders_check_in(cs_request *r);
@@ -301,5 +345,7 @@ cs_error availability_day(cs_request *r);
 
 /* Writes an instant as RFC 3339 text. */
 void cs_write_time(json_writer *w, int64_t ms);
+/* The same, reusing the date of the last time written with `memo` when it is the same day. */
+void cs_write_time_memo(json_writer *w, int64_t ms, civil_date_memo *memo);
 
 #endif

@@ -36,11 +36,13 @@ enum {
     CS_IDEMPOTENCY_KEYS_MAX = 128,
     CS_MEMBERS_MAX = 256,
     CS_WAITLIST_MAX = 64,
+    CS_INDEX_SLOTS = 512,                   /* slots of the reservation id index: twice the rows, a power of two */
 #else
     CS_RESERVATIONS_MAX = 16384,            /* reservations in memory (live and recent history) */
     CS_IDEMPOTENCY_KEYS_MAX = 8192,         /* idempotency keys remembered */
     CS_MEMBERS_MAX = 16384,                 /* members with a tier or a record (late cancellations) */
     CS_WAITLIST_MAX = 2048,                 /* waitlist entries in memory (waiting and recent history) */
+    CS_INDEX_SLOTS = 32768,                 /* slots of the reservation id index: twice the rows, a power of two */
 #endif
     CS_TIERS_MAX = 8,                       /* membership tiers with their own rules */
     CS_BLOCKS_MAX = 256,                    /* blocked periods (maintenance, tournaments) */
@@ -68,6 +70,7 @@ enum {
     CS_PAYMENT_WINDOW_MINUTES_DEFAULT = 35,
     CS_PAYMENT_GRACE_MINUTES = 5,           /* a hold in checkout outlives its session by this much */
     CS_REFUNDS_MAX = 4,                     /* refunds one command asks for */
+    CLOCK_BLOCK_ROWS = 64,                  /* reservation rows per block of the clock's due times */
 };
 
 #define CS_IDEMPOTENCY_TTL_MS INT64_C(86400000) /* keys are remembered 24 h */
@@ -419,9 +422,25 @@ typedef struct cs_facility {
     uint32_t reservation_count; /* rows in use */
     uint32_t reservation_rows_end; /* derived, not stored: every row in use is below it, so scans stop here */
     cs_reservation reservations[CS_RESERVATIONS_MAX];
+    /* Derived, not stored: the id index (index.c), rebuilt on restore. */
+    uint32_t index_hashes[CS_RESERVATIONS_MAX]; /* each row's id, hashed */
+    uint16_t index_slots[CS_INDEX_SLOTS];       /* row + 1; 0: empty */
+    uint32_t index_member_hashes[CS_RESERVATIONS_MAX]; /* each row's member id, hashed */
+    uint16_t index_member_heads[CS_INDEX_SLOTS / 2];   /* a member bucket's first row + 1; 0: none */
+    uint16_t index_member_prev[CS_RESERVATIONS_MAX];   /* row + 1 of the row before in its bucket; 0: none */
+    uint16_t index_member_next[CS_RESERVATIONS_MAX];   /* row + 1 of the row after in its bucket; 0: none */
+    uint16_t index_place_heads[CS_INDEX_SLOTS / 2];    /* a court-and-day bucket's first row + 1; 0: none */
+    uint16_t index_place_bucket[CS_RESERVATIONS_MAX];  /* each row's court-and-day bucket */
+    uint16_t index_place_prev[CS_RESERVATIONS_MAX];
+    uint16_t index_place_next[CS_RESERVATIONS_MAX];
+    int64_t index_longest_ms;   /* no row in use is longer (since the last rebuild) */
     uint32_t idempotency_count;
     uint32_t idempotency_rows_end; /* derived, as reservation_rows_end */
+    bool idempotency_due_known;    /* derived, not stored: idempotency_due_ms is kept (idempotency.c) */
+    int64_t idempotency_due_ms;    /* when the first key leaves memory; INT64_MAX: no key */
     cs_idempotency_key idempotency[CS_IDEMPOTENCY_KEYS_MAX];
+    uint32_t idempotency_hashes[CS_IDEMPOTENCY_KEYS_MAX];      /* derived, not stored: the key index (idempotency.c) */
+    uint16_t idempotency_slots[2 * CS_IDEMPOTENCY_KEYS_MAX];   /* row + 1; 0: empty */
     uint32_t member_count;
     uint32_t member_rows_end;   /* derived, as reservation_rows_end */
     cs_member members[CS_MEMBERS_MAX];
@@ -432,6 +451,11 @@ typedef struct cs_facility {
     int64_t waitlist_retry_ms;  /* when offers held back by quiet hours may go, or 0 */
     cs_entry entries[CS_WAITLIST_MAX];
     cs_waitlist_metrics waitlist_metrics;
+    /* Derived, not stored: the deadline the last command reported (clock.c). */
+    bool clock_known;           /* false: not computed since init or restore */
+    int64_t clock_deadline_ms;  /* -1: nothing is ever due */
+    int64_t clock_row_due[CS_RESERVATIONS_MAX]; /* each row's next work (INT64_MAX: none), when clock_known */
+    int64_t clock_block_due[CS_RESERVATIONS_MAX / CLOCK_BLOCK_ROWS]; /* the earliest of each block of rows */
 
     /* Scratch for the running command; meaningless between commands. */
     bool changed;
@@ -452,6 +476,8 @@ typedef struct cs_facility {
     cs_replan replans[CS_NOTICES_MAX]; /* reminder plans that changed (projection) */
     uint32_t refund_count;
     cs_refund refunds[CS_REFUNDS_MAX]; /* refunds for the host to make */
+    uint32_t clock_changed_count;      /* rows whose due time may have moved (clock.c) */
+    uint32_t clock_changed_rows[CS_EVENTS_MAX];
     cs_message message;
     json_doc doc;
 } cs_facility;

@@ -353,6 +353,7 @@ static void remap_courts(cs_facility *f, const cs_config *next) {
             res->court = (uint8_t)index;
         } else {
             CS_ASSERT(!reservation_is_live(res));
+            index_remove(f, res);
             memset(res, 0, sizeof *res);
             f->reservation_count--;
         }
@@ -368,6 +369,9 @@ static void remap_courts(cs_facility *f, const cs_config *next) {
             f->idempotency_count--;
         }
     }
+    f->idempotency_due_known = false; /* keys may have gone */
+    idempotency_rebuild_index(f);
+    index_rebuild(f); /* court numbers moved */
 }
 
 /* Compared by their encodings: struct bytes include padding. 128 KiB of

@@ -644,6 +644,23 @@ static char escape_letter(uint8_t c) {
 
 static bool needs_escape(uint8_t c) { return c < 0x20 || c == '"' || c == '\\'; }
 
+/* How many bytes from the start need no escape: eight at a time (a byte
+ * below 0x20, a quote or a backslash in a word stops the word, exactly),
+ * then one at a time. */
+static size_t plain_prefix(const char *text, size_t len) {
+    const uint64_t ones = UINT64_C(0x0101010101010101), highs = UINT64_C(0x8080808080808080);
+    size_t i = 0;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t x;
+        memcpy(&x, text + i, 8);
+        uint64_t quote = x ^ (ones * '"'), backslash = x ^ (ones * '\\');
+        uint64_t found = ((x - ones * 0x20) & ~x) | ((quote - ones) & ~quote) | ((backslash - ones) & ~backslash);
+        if ((found & highs) != 0) break;
+    }
+    while (i < len && !needs_escape((uint8_t)text[i])) i++;
+    return i;
+}
+
 static void put_escape(json_writer *w, uint8_t c) {
     char letter = escape_letter(c);
     if (letter != 0) {
@@ -657,6 +674,20 @@ static void put_escape(json_writer *w, uint8_t c) {
 
 /* A quoted string: runs of plain bytes copied at once, escapes in between. */
 static void put_quoted(json_writer *w, const char *text, size_t len) {
+    /* Most strings need no escape: copied and checked in one pass, and
+     * kept only if none turned up (else the bytes past w->len are
+     * scratch, written again below). */
+    if (!w->overflow && len + 2 <= w->cap - w->len) {
+        uint8_t *out = w->buf + w->len;
+        out[0] = '"';
+        memcpy(out + 1, text, len);
+        size_t i = plain_prefix(text, len);
+        if (i == len) {
+            out[len + 1] = '"';
+            w->len += len + 2;
+            return;
+        }
+    }
     size_t run = 0;
     put_char(w, '"');
     for (size_t i = 0; i < len; i++) {

@@ -186,7 +186,8 @@ void reminders_stop(cs_facility *f, cs_reservation *res, bool cancel_notice) {
 /* No-shows first (they free places), then the reminders that are due. */
 void reminders_advance(cs_facility *f, int64_t now_ms) {
     const cs_reminder_rules *rules = &f->config.reminders;
-    for (uint32_t i = 0; i < f->reservation_rows_end && advance_has_room(f); i++) {
+    for (uint32_t i = clock_due_row(f, 0, now_ms); i < f->reservation_rows_end && advance_has_room(f);
+         i = clock_due_row(f, i + 1, now_ms)) {
         cs_reservation *res = &f->reservations[i];
         if (!res->in_use || res->status != CS_CONFIRMED) continue;
         if (rules->no_show_grace_minutes != 0 && !res->checked_in &&
@@ -209,22 +210,19 @@ void reminders_advance(cs_facility *f, int64_t now_ms) {
             notice(f, CS_NOTICE_REMINDER, res, job, (uint32_t)((res->start_ms - t) / MINUTE));
         }
         reminders_refresh(f, res);
+        clock_row_changed(f, res);
     }
 }
 
-int64_t reminders_next_deadline(const cs_facility *f, int64_t deadline_ms) {
+int64_t reminders_due(const cs_facility *f, const cs_reservation *res) {
     const cs_reminder_rules *rules = &f->config.reminders;
-    for (uint32_t i = 0; i < f->reservation_rows_end; i++) {
-        const cs_reservation *res = &f->reservations[i];
-        if (!res->in_use || res->status != CS_CONFIRMED) continue;
-        int64_t due = res->reminder_due_ms != 0 ? res->reminder_due_ms : -1;
-        if (rules->no_show_grace_minutes != 0 && !res->checked_in) {
-            int64_t check = res->start_ms + (int64_t)rules->no_show_grace_minutes * MINUTE;
-            if (due < 0 || check < due) due = check;
-        }
-        if (due >= 0 && (deadline_ms < 0 || due < deadline_ms)) deadline_ms = due;
+    if (!res->in_use || res->status != CS_CONFIRMED) return -1;
+    int64_t due = res->reminder_due_ms != 0 ? res->reminder_due_ms : -1;
+    if (rules->no_show_grace_minutes != 0 && !res->checked_in) {
+        int64_t check = res->start_ms + (int64_t)rules->no_show_grace_minutes * MINUTE;
+        if (due < 0 || check < due) due = check;
     }
-    return deadline_ms;
+    return due;
 }
 
 /* [{"jobId","scheduledFor"}] of the jobs of the current plan not yet due. */

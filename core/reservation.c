@@ -21,15 +21,12 @@ const char *reservation_status_name(uint8_t status) { return status_names[status
 
 bool reservation_is_live(const cs_reservation *r) { return r->status == CS_HELD || r->status == CS_CONFIRMED; }
 
-cs_reservation *reservation_find(cs_facility *f, const char *id) {
-    for (uint32_t i = 0; i < f->reservation_rows_end; i++) {
-        if (f->reservations[i].in_use && strcmp(f->reservations[i].id, id) == 0) return &f->reservations[i];
-    }
-    return NULL;
-}
+cs_reservation *reservation_find(cs_facility *f, const char *id) { return index_find(f, id); }
 
 static void forget(cs_facility *f, cs_reservation *r) {
     CS_ASSERT(r->in_use && f->reservation_count > 0);
+    index_remove(f, r);
+    clock_row_changed(f, r);
     memset(r, 0, sizeof *r);
     f->reservation_count--;
 }
@@ -42,6 +39,12 @@ static int64_t forget_at(const cs_reservation *r) {
 }
 
 cs_reservation *reservation_allocate(cs_facility *f) {
+    /* No free row below the end (the usual case: rows are taken lowest
+     * first): the scan below would come to the same row. */
+    CS_ASSERT(f->reservation_count <= f->reservation_rows_end);
+    if (f->reservation_count == f->reservation_rows_end && f->reservation_rows_end < CS_RESERVATIONS_MAX) {
+        return &f->reservations[f->reservation_rows_end++];
+    }
     cs_reservation *oldest_ended = NULL;
     for (uint32_t i = 0; i < f->reservation_rows_end; i++) {
         cs_reservation *r = &f->reservations[i];
@@ -57,10 +60,28 @@ cs_reservation *reservation_allocate(cs_facility *f) {
     return oldest_ended;
 }
 
+/* Past this many days a query walks the table instead of the place index. */
+enum { OVERLAP_DAYS_MAX = 64 };
+
 uint32_t reservation_overlapping(const cs_facility *f, uint8_t court, int64_t start_ms, int64_t end_ms,
                                  const cs_reservation *except, uint32_t rows[CS_RESERVATIONS_MAX]) {
     int64_t buffer_ms = buffer_of(f);
     uint32_t count = 0;
+    /* A row overlaps when start - buffer < end_ms and start_ms < end +
+     * buffer; its end is at most index_longest_ms after its start. */
+    int64_t first_day = index_day_of(start_ms - buffer_ms - f->index_longest_ms);
+    int64_t last_day = index_day_of(end_ms + buffer_ms - 1);
+    if (first_day < 0) first_day = 0; /* no reservation starts before 1970 */
+    if (last_day - first_day < OVERLAP_DAYS_MAX) {
+        for (int64_t day = first_day; day <= last_day; day++) {
+            for (uint32_t link = index_place_first(f, court, day); link != 0; link = index_place_after(f, court, day, link)) {
+                const cs_reservation *r = &f->reservations[link - 1];
+                if (r == except || !reservation_is_live(r)) continue;
+                if (r->start_ms - buffer_ms < end_ms && start_ms < r->end_ms + buffer_ms) rows[count++] = link - 1;
+            }
+        }
+        return count;
+    }
     for (uint32_t i = 0; i < f->reservation_rows_end; i++) {
         const cs_reservation *r = &f->reservations[i];
         if (!r->in_use || r == except || r->court != court || !reservation_is_live(r)) continue;
@@ -82,10 +103,28 @@ static uint32_t usage_at(const cs_facility *f, const uint32_t *rows, uint32_t co
     return used;
 }
 
+/* Past this many rows overlapping the interval, reservation_peak works on all of `rows`. */
+enum { PEAK_ROWS_KEPT = 64 };
+
 uint32_t reservation_peak(const cs_facility *f, const uint32_t *rows, uint32_t count, int64_t start_ms,
                           int64_t end_ms, bool confirmed_only) {
     /* Usage only rises where a reservation (with its buffer) starts, so the
-     * maximum over [start, end) is at `start` or at a start inside it. */
+     * maximum over [start, end) is at `start` or at a start inside it.
+     * A row that does not overlap [start, end) counts at none of those
+     * instants, so the work is done on the rows that do (when few). */
+    int64_t buffer_ms = buffer_of(f);
+    uint32_t overlapping[PEAK_ROWS_KEPT], kept = 0;
+    for (uint32_t i = 0; i < count && kept <= PEAK_ROWS_KEPT; i++) {
+        const cs_reservation *r = &f->reservations[rows[i]];
+        if (r->start_ms - buffer_ms < end_ms && start_ms < r->end_ms + buffer_ms) {
+            if (kept < PEAK_ROWS_KEPT) overlapping[kept] = rows[i];
+            kept++;
+        }
+    }
+    if (kept <= PEAK_ROWS_KEPT) {
+        rows = overlapping;
+        count = kept;
+    }
     uint32_t peak = usage_at(f, rows, count, start_ms, confirmed_only);
     for (uint32_t i = 0; i < count; i++) {
         int64_t t = f->reservations[rows[i]].start_ms - buffer_of(f);
@@ -104,7 +143,7 @@ uint32_t reservation_usage(cs_facility *f, uint8_t court, int64_t start_ms, int6
 }
 
 void reservation_forget_due(cs_facility *f, int64_t now_ms) {
-    for (uint32_t i = 0; i < f->reservation_rows_end; i++) {
+    for (uint32_t i = clock_due_row(f, 0, now_ms); i < f->reservation_rows_end; i = clock_due_row(f, i + 1, now_ms)) {
         cs_reservation *r = &f->reservations[i];
         /* Not one changed by this command: its row is still needed for the output. */
         if (r->in_use && r->status != CS_HELD && forget_at(r) <= now_ms && r->updated_ms < now_ms) {
@@ -119,15 +158,11 @@ void reservation_trim_rows(cs_facility *f) {
     while (f->reservation_rows_end > 0 && !f->reservations[f->reservation_rows_end - 1].in_use) f->reservation_rows_end--;
 }
 
-int64_t reservation_next_deadline(const cs_facility *f, int64_t deadline_ms) {
-    for (uint32_t i = 0; i < f->reservation_rows_end; i++) {
-        const cs_reservation *r = &f->reservations[i];
-        if (!r->in_use) continue;
-        int64_t due = r->status == CS_HELD ? r->hold_expiry_ms : forget_at(r);
-        if (r->status != CS_HELD && due <= r->updated_ms) due = r->updated_ms + 1; /* see reservation_forget_due */
-        if (deadline_ms < 0 || due < deadline_ms) deadline_ms = due;
-    }
-    return deadline_ms;
+int64_t reservation_due(const cs_reservation *r) {
+    CS_ASSERT(r->in_use);
+    int64_t due = r->status == CS_HELD ? r->hold_expiry_ms : forget_at(r);
+    if (r->status != CS_HELD && due <= r->updated_ms) due = r->updated_ms + 1; /* see reservation_forget_due */
+    return due;
 }
 
 void reservation_write(const cs_facility *f, const cs_reservation *r, json_writer *w) {

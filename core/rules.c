@@ -93,9 +93,9 @@ static void count_member(const cs_facility *f, const char *member_id, int64_t st
     int64_t day = calendar_local_day(&f->config, start_ms);
     *active = 0;
     *same_day = 0;
-    for (uint32_t i = 0; i < f->reservation_rows_end; i++) {
+    for (uint32_t i = index_member_first(f, member_id); i != INDEX_END; i = index_member_next(f, i, member_id)) {
         const cs_reservation *r = &f->reservations[i];
-        if (!r->in_use || r == except || !reservation_is_live(r) || strcmp(r->member_id, member_id) != 0) continue;
+        if (r == except || !reservation_is_live(r)) continue;
         if (r->end_ms > now_ms) (*active)++;
         if (calendar_local_day(&f->config, r->start_ms) == day) (*same_day)++;
     }

@@ -79,6 +79,7 @@ bool waitlist_serve_entry(cs_request *r, cs_entry *e, cs_place place) {
     memcpy(res->id, id, n + 1);
     memcpy(res->member_id, e->member_id, strlen(e->member_id) + 1);
     f->reservation_count++;
+    index_add(f, res);
     if (!offer) reminders_start(f, res, r->now_ms, false); /* the auto-booked notice confirms it */
     memcpy(e->reservation_id, id, n + 1);
     e->served = number;
@@ -125,7 +126,9 @@ void waitlist_remap_courts(cs_facility *f, const cs_config *next, int64_t now_ms
 }
 
 void waitlist_advance(cs_facility *f, int64_t now_ms) {
-    for (uint32_t i = 0; i < CS_WAITLIST_MAX; i++) {
+    /* Stops once every entry in use has been seen: seen + the entries not
+     * yet visited make entry_count, which falls as entries are forgotten. */
+    for (uint32_t i = 0, seen = 0; i < CS_WAITLIST_MAX && seen < f->entry_count; i++) {
         cs_entry *e = &f->entries[i];
         if (!e->in_use) continue;
         if (e->state == CS_ENTRY_WAITING && e->latest_end_ms <= now_ms) {
@@ -136,7 +139,9 @@ void waitlist_advance(cs_facility *f, int64_t now_ms) {
             memset(e, 0, sizeof *e);
             f->entry_count--;
             f->changed = true;
+            continue;
         }
+        seen++;
     }
 }
 
@@ -144,8 +149,9 @@ int64_t waitlist_next_deadline(const cs_facility *f, int64_t deadline_ms) {
     if (f->waitlist_retry_ms != 0 && (deadline_ms < 0 || f->waitlist_retry_ms < deadline_ms)) {
         deadline_ms = f->waitlist_retry_ms;
     }
-    for (uint32_t i = 0; i < CS_WAITLIST_MAX; i++) {
+    for (uint32_t i = 0, seen = 0; i < CS_WAITLIST_MAX && seen < f->entry_count; i++) {
         const cs_entry *e = &f->entries[i];
+        seen += e->in_use;
         if (!e->in_use || e->state == CS_ENTRY_OFFERED) continue; /* its hold has the deadline */
         int64_t due = e->state == CS_ENTRY_WAITING ? e->latest_end_ms : e->updated_ms + CS_HISTORY_TTL_MS;
         if (deadline_ms < 0 || due < deadline_ms) deadline_ms = due;

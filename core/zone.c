@@ -157,6 +157,8 @@ static bool read_daylight_part(reader *r, zone_rule *rule) {
     return read_char(r, ',') && read_change(r, &rule->dst_end);
 }
 
+static void fill_years(zone_rule *rule);
+
 bool zone_parse(const char *text, size_t len, zone_rule *rule) {
     reader r = {text, len, 0};
     zone_rule parsed;
@@ -166,6 +168,7 @@ bool zone_parse(const char *text, size_t len, zone_rule *rule) {
     parsed.dst_offset_s = parsed.std_offset_s;
     if (!at_end(&r) && !read_daylight_part(&r, &parsed)) return false;
     if (!at_end(&r)) return false;
+    if (parsed.has_dst) fill_years(&parsed);
     *rule = parsed;
     return true;
 }
@@ -220,15 +223,7 @@ static int64_t year_length_ms(int32_t year) {
     return (int64_t)(is_leap_year(year) ? 366 : 365) * CIVIL_MS_PER_DAY;
 }
 
-/* One year's two changes; daylight time never ends when it lasts a whole year. */
-typedef struct zone_year {
-    int64_t start_ms;
-    int64_t end_ms;
-    bool all_daylight;
-    bool has_changes;
-} zone_year;
-
-static zone_year year_changes(const zone_rule *rule, int32_t year) {
+static zone_year compute_year_changes(const zone_rule *rule, int32_t year) {
     zone_year y;
     y.start_ms = change_utc_ms(year, &rule->dst_start, rule->std_offset_s);
     y.end_ms = change_utc_ms(year, &rule->dst_end, rule->dst_offset_s);
@@ -260,8 +255,40 @@ static void consider_change(zone_latest *latest, int64_t at_ms, bool daylight, i
  * a 25-hour offset. */
 #define CHANGE_REACH_MS (INT64_C(9) * CIVIL_MS_PER_DAY)
 
-static int64_t year_start_ms(int32_t year) {
+static int64_t compute_year_start_ms(int32_t year) {
     return civil_days_from_date(year, 1, 1) * CIVIL_MS_PER_DAY;
+}
+
+static bool in_table(const zone_rule *rule, int32_t year) {
+    return rule->years_ready && year >= ZONE_YEARS_FIRST && year < ZONE_YEARS_FIRST + ZONE_YEARS;
+}
+
+static zone_year year_changes(const zone_rule *rule, int32_t year) {
+    return in_table(rule, year) ? rule->years[year - ZONE_YEARS_FIRST] : compute_year_changes(rule, year);
+}
+
+static int64_t year_start_ms(const zone_rule *rule, int32_t year) {
+    return in_table(rule, year) ? rule->year_starts_ms[year - ZONE_YEARS_FIRST] : compute_year_start_ms(year);
+}
+
+/* The year of an instant: looked up between the table's year starts, else worked out. */
+static int32_t rule_year_of(const zone_rule *rule, int64_t utc_ms) {
+    if (!rule->years_ready || utc_ms < rule->year_starts_ms[0] || utc_ms >= rule->year_starts_ms[ZONE_YEARS]) {
+        return year_of(utc_ms);
+    }
+    uint32_t low = 0, high = ZONE_YEARS; /* year_starts_ms[low] <= utc_ms < year_starts_ms[high] */
+    while (high - low > 1) {
+        uint32_t mid = (low + high) / 2;
+        if (rule->year_starts_ms[mid] <= utc_ms) low = mid;
+        else high = mid;
+    }
+    return ZONE_YEARS_FIRST + (int32_t)low;
+}
+
+static void fill_years(zone_rule *rule) {
+    for (int32_t i = 0; i <= ZONE_YEARS; i++) rule->year_starts_ms[i] = compute_year_start_ms(ZONE_YEARS_FIRST + i);
+    for (int32_t i = 0; i < ZONE_YEARS; i++) rule->years[i] = compute_year_changes(rule, ZONE_YEARS_FIRST + i);
+    rule->years_ready = true;
 }
 
 /* Whether daylight time is in effect. A change can fall a week outside
@@ -269,11 +296,11 @@ static int64_t year_start_ms(int32_t year) {
  * is looked for in the rule years around the UTC year, latest first,
  * skipping years whose changes cannot matter. */
 static bool daylight_at(const zone_rule *rule, int64_t utc_ms) {
-    int32_t year = year_of(utc_ms);
+    int32_t year = rule_year_of(rule, utc_ms);
     zone_latest latest = {false, false, 0};
     for (int32_t y = year + 1; y >= year - 2; y--) {
-        if (year_start_ms(y) - CHANGE_REACH_MS > utc_ms) continue;            /* all of y's changes are later */
-        if (latest.found && year_start_ms(y + 1) + CHANGE_REACH_MS < latest.at_ms) break; /* all earlier than one found */
+        if (year_start_ms(rule, y) - CHANGE_REACH_MS > utc_ms) continue;            /* all of y's changes are later */
+        if (latest.found && year_start_ms(rule, y + 1) + CHANGE_REACH_MS < latest.at_ms) break; /* all earlier than one found */
         zone_year changes = year_changes(rule, y);
         if (!changes.has_changes) continue;
         bool southern = changes.end_ms < changes.start_ms;

@@ -34,12 +34,30 @@ typedef struct zone_change {
     int32_t time_s;   /* local time of the change, seconds after midnight (may be negative or > 24 h, as POSIX.1-2017 extensions allow: -167..167 hours) */
 } zone_change;
 
+/* One year's two changes (UTC); daylight time never ends when it lasts a whole year. */
+typedef struct zone_year {
+    int64_t start_ms;
+    int64_t end_ms;
+    bool all_daylight;
+    bool has_changes;
+} zone_year;
+
+enum {
+    ZONE_YEARS_FIRST = 1968,  /* the years zone_parse works out ahead: 1968-2135 */
+    ZONE_YEARS = 168,
+};
+
 typedef struct zone_rule {
     int32_t std_offset_s; /* seconds east of UTC in standard time (POSIX "EST5" -> -18000) */
     int32_t dst_offset_s; /* seconds east of UTC in daylight time */
     bool has_dst;
     zone_change dst_start; /* in local standard time */
     zone_change dst_end;   /* in local daylight time */
+    /* Derived from the above by zone_parse, so conversions look them up
+     * instead of working them out each time (other years are worked out). */
+    bool years_ready;
+    int64_t year_starts_ms[ZONE_YEARS + 1]; /* when each year begins, UTC */
+    zone_year years[ZONE_YEARS];            /* each year's changes */
 } zone_rule;
 
 /* Parses a POSIX TZ rule. Returns false if it is not one (or uses a form we

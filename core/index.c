@@ -1,0 +1,184 @@
+/* index.c: the reservation indexes, so finding a reservation or a
+ * member's reservations is not a scan of the table:
+ * - by id: an open-addressing hash table (linear probing, backward-shift
+ *   deletion) from a reservation's id to its row;
+ * - by member: the rows of members whose ids hash alike, chained (a doubly
+ *   linked list per bucket), walked by index_member_first/_next;
+ * - by place: the rows of each court and UTC day of their start, chained
+ *   the same way, with the longest reservation's length, so the rows that
+ *   may overlap an interval are those of a few days (index_place_*).
+ * All are derived state: never in a snapshot, rebuilt by index_rebuild
+ * after a restore or a change of court numbers. Their sizes are fixed
+ * (CS_INDEX_SLOTS, twice the rows, so the id table is never more than half
+ * full) and they decide nothing about order: an id lookup answers the
+ * lowest row with the id, exactly as a scan in row order would, and the
+ * chains come in no particular order, so callers only count, sum or ask
+ * whether any row matches. */
+#include <string.h>
+
+#include "core.h"
+
+_Static_assert((CS_INDEX_SLOTS & (CS_INDEX_SLOTS - 1)) == 0, "the index's size is a power of two");
+_Static_assert(CS_INDEX_SLOTS >= 2 * CS_RESERVATIONS_MAX, "the index is at most half full");
+_Static_assert(CS_RESERVATIONS_MAX < UINT16_MAX, "a slot holds row + 1 in 16 bits");
+
+enum { SLOT_MASK = CS_INDEX_SLOTS - 1, BUCKET_MASK = CS_INDEX_SLOTS / 2 - 1 };
+
+/* 32-bit FNV-1a. */
+static uint32_t hash_of(const char *id) {
+    uint32_t h = 2166136261u;
+    for (const unsigned char *p = (const unsigned char *)id; *p != '\0'; p++) h = (h ^ *p) * 16777619u;
+    return h;
+}
+
+static uint32_t row_of(const cs_facility *f, const cs_reservation *res) {
+    CS_ASSERT(res >= f->reservations && res < f->reservations + CS_RESERVATIONS_MAX);
+    return (uint32_t)(res - f->reservations);
+}
+
+static void member_link(cs_facility *f, uint32_t row) {
+    uint32_t h = hash_of(f->reservations[row].member_id);
+    uint16_t *head = &f->index_member_heads[h & BUCKET_MASK];
+    f->index_member_hashes[row] = h;
+    f->index_member_prev[row] = 0;
+    f->index_member_next[row] = *head;
+    if (*head != 0) f->index_member_prev[*head - 1] = (uint16_t)(row + 1);
+    *head = (uint16_t)(row + 1);
+}
+
+static void member_unlink(cs_facility *f, uint32_t row) {
+    uint16_t prev = f->index_member_prev[row], next = f->index_member_next[row];
+    if (prev != 0) {
+        f->index_member_next[prev - 1] = next;
+    } else {
+        uint16_t *head = &f->index_member_heads[f->index_member_hashes[row] & BUCKET_MASK];
+        CS_ASSERT(*head == row + 1);
+        *head = next;
+    }
+    if (next != 0) f->index_member_prev[next - 1] = prev;
+}
+
+static uint32_t place_bucket(uint8_t court, int64_t day) {
+    uint64_t key = (uint64_t)day * 256u + court;
+    return (uint32_t)((key * UINT64_C(0x9E3779B97F4A7C15)) >> 40) & BUCKET_MASK;
+}
+
+int64_t index_day_of(int64_t ms) { return ms >= 0 ? ms / INDEX_DAY_MS : -((-ms + INDEX_DAY_MS - 1) / INDEX_DAY_MS); }
+
+static void place_link(cs_facility *f, uint32_t row) {
+    const cs_reservation *res = &f->reservations[row];
+    uint32_t bucket = place_bucket(res->court, index_day_of(res->start_ms));
+    uint16_t *head = &f->index_place_heads[bucket];
+    f->index_place_bucket[row] = (uint16_t)bucket;
+    f->index_place_prev[row] = 0;
+    f->index_place_next[row] = *head;
+    if (*head != 0) f->index_place_prev[*head - 1] = (uint16_t)(row + 1);
+    *head = (uint16_t)(row + 1);
+    if (res->end_ms - res->start_ms > f->index_longest_ms) f->index_longest_ms = res->end_ms - res->start_ms;
+}
+
+static void place_unlink(cs_facility *f, uint32_t row) {
+    uint16_t prev = f->index_place_prev[row], next = f->index_place_next[row];
+    if (prev != 0) {
+        f->index_place_next[prev - 1] = next;
+    } else {
+        uint16_t *head = &f->index_place_heads[f->index_place_bucket[row]];
+        CS_ASSERT(*head == row + 1);
+        *head = next;
+    }
+    if (next != 0) f->index_place_prev[next - 1] = prev;
+}
+
+void index_moved(cs_facility *f, const cs_reservation *res) {
+    uint32_t row = row_of(f, res);
+    CS_ASSERT(res->in_use);
+    place_unlink(f, row);
+    place_link(f, row);
+}
+
+/* From row + 1 `link` on along its chain: the next row + 1 on the court and day, or 0. */
+static uint32_t place_from(const cs_facility *f, uint8_t court, int64_t day, uint32_t link) {
+    for (; link != 0; link = f->index_place_next[link - 1]) {
+        const cs_reservation *res = &f->reservations[link - 1];
+        if (res->court == court && index_day_of(res->start_ms) == day) return link;
+    }
+    return 0;
+}
+
+uint32_t index_place_first(const cs_facility *f, uint8_t court, int64_t day) {
+    return place_from(f, court, day, f->index_place_heads[place_bucket(court, day)]);
+}
+
+uint32_t index_place_after(const cs_facility *f, uint8_t court, int64_t day, uint32_t link) {
+    return place_from(f, court, day, f->index_place_next[link - 1]);
+}
+
+void index_add(cs_facility *f, const cs_reservation *res) {
+    uint32_t row = row_of(f, res), h = hash_of(res->id);
+    CS_ASSERT(res->in_use);
+    f->index_hashes[row] = h;
+    uint32_t slot = h & SLOT_MASK;
+    while (f->index_slots[slot] != 0) slot = (slot + 1) & SLOT_MASK;
+    f->index_slots[slot] = (uint16_t)(row + 1);
+    member_link(f, row);
+    place_link(f, row);
+}
+
+void index_remove(cs_facility *f, const cs_reservation *res) {
+    uint32_t row = row_of(f, res);
+    uint32_t slot = f->index_hashes[row] & SLOT_MASK;
+    while (f->index_slots[slot] != row + 1) {
+        CS_ASSERT(f->index_slots[slot] != 0); /* every row in use is in the index */
+        slot = (slot + 1) & SLOT_MASK;
+    }
+    /* Backward shift: pull later entries of the run into the hole when
+     * their home slot is not between the hole and where they are. */
+    uint32_t hole = slot;
+    for (uint32_t next = (hole + 1) & SLOT_MASK; f->index_slots[next] != 0; next = (next + 1) & SLOT_MASK) {
+        uint32_t home = f->index_hashes[f->index_slots[next] - 1] & SLOT_MASK;
+        if (((next - home) & SLOT_MASK) >= ((next - hole) & SLOT_MASK)) {
+            f->index_slots[hole] = f->index_slots[next];
+            hole = next;
+        }
+    }
+    f->index_slots[hole] = 0;
+    member_unlink(f, row);
+    place_unlink(f, row);
+}
+
+cs_reservation *index_find(cs_facility *f, const char *id) {
+    uint32_t h = hash_of(id), best = UINT32_MAX;
+    for (uint32_t slot = h & SLOT_MASK; f->index_slots[slot] != 0; slot = (slot + 1) & SLOT_MASK) {
+        uint32_t row = f->index_slots[slot] - 1u;
+        if (row < best && f->index_hashes[row] == h && strcmp(f->reservations[row].id, id) == 0) best = row;
+    }
+    return best == UINT32_MAX ? NULL : &f->reservations[best];
+}
+
+/* From row + 1 `link` on along its chain: the next row of the member, or INDEX_END. */
+static uint32_t member_from(const cs_facility *f, uint32_t link, uint32_t h, const char *member_id) {
+    for (; link != 0; link = f->index_member_next[link - 1]) {
+        uint32_t row = link - 1;
+        if (f->index_member_hashes[row] == h && strcmp(f->reservations[row].member_id, member_id) == 0) return row;
+    }
+    return INDEX_END;
+}
+
+uint32_t index_member_first(const cs_facility *f, const char *member_id) {
+    uint32_t h = hash_of(member_id);
+    return member_from(f, f->index_member_heads[h & BUCKET_MASK], h, member_id);
+}
+
+uint32_t index_member_next(const cs_facility *f, uint32_t row, const char *member_id) {
+    return member_from(f, f->index_member_next[row], f->index_member_hashes[row], member_id);
+}
+
+void index_rebuild(cs_facility *f) {
+    memset(f->index_slots, 0, sizeof f->index_slots);
+    memset(f->index_member_heads, 0, sizeof f->index_member_heads);
+    memset(f->index_place_heads, 0, sizeof f->index_place_heads);
+    f->index_longest_ms = 0;
+    for (uint32_t i = 0; i < f->reservation_rows_end; i++) {
+        if (f->reservations[i].in_use) index_add(f, &f->reservations[i]);
+    }
+}
