@@ -103,7 +103,7 @@ test("a cancel auto-books the waiting member; a watcher sees released then reser
   const released = await nextFor(watcher, "slot_released", place);
   const reserved = await nextFor(watcher, "slot_reserved", place);
   assert.ok(initial.seq < released.seq && released.seq < reserved.seq, `seqs ${initial.seq} < ${released.seq} < ${reserved.seq}`);
-  assert.equal(Object.keys(reserved).sort().join(), "courtId,endTime,seq,startTime,type", "no member data");
+  assert.equal(Object.keys(reserved).sort().join(), "courtId,date,endTime,seq,startTime,type", "no member data");
   watcher.close();
 
   const bobs = await bob.get(`/api/reservations/${promotion.reservationId}`);
