@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "core.h"
+#include "slots.h"
 
 enum { SLOTS = 2 * CS_IDEMPOTENCY_KEYS_MAX, SLOT_MASK = SLOTS - 1 };
 _Static_assert((SLOTS & SLOT_MASK) == 0, "the key index's size is a power of two");
@@ -25,29 +26,18 @@ static uint32_t hash_of(const char *member_id, const char *key) {
     return h;
 }
 
+static slot_table key_table(cs_facility *f) {
+    return (slot_table){f->idempotency_slots, f->idempotency_hashes, SLOT_MASK};
+}
+
 static void index_key(cs_facility *f, uint32_t row) {
     const cs_idempotency_key *k = &f->idempotency[row];
-    uint32_t h = hash_of(k->member_id, k->key), slot = h & SLOT_MASK;
-    f->idempotency_hashes[row] = h;
-    while (f->idempotency_slots[slot] != 0) slot = (slot + 1) & SLOT_MASK;
-    f->idempotency_slots[slot] = (uint16_t)(row + 1);
+    f->idempotency_hashes[row] = hash_of(k->member_id, k->key);
+    slots_insert(key_table(f), row);
 }
 
 static void unindex_key(cs_facility *f, uint32_t row) {
-    uint32_t slot = f->idempotency_hashes[row] & SLOT_MASK;
-    while (f->idempotency_slots[slot] != row + 1) {
-        CS_ASSERT(f->idempotency_slots[slot] != 0); /* every key in use is in the index */
-        slot = (slot + 1) & SLOT_MASK;
-    }
-    uint32_t hole = slot;
-    for (uint32_t next = (hole + 1) & SLOT_MASK; f->idempotency_slots[next] != 0; next = (next + 1) & SLOT_MASK) {
-        uint32_t home = f->idempotency_hashes[f->idempotency_slots[next] - 1] & SLOT_MASK;
-        if (((next - home) & SLOT_MASK) >= ((next - hole) & SLOT_MASK)) {
-            f->idempotency_slots[hole] = f->idempotency_slots[next];
-            hole = next;
-        }
-    }
-    f->idempotency_slots[hole] = 0;
+    slots_remove(key_table(f), row);
 }
 
 void idempotency_rebuild_index(cs_facility *f) {

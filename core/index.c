@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "core.h"
+#include "slots.h"
 
 _Static_assert((CS_INDEX_SLOTS & (CS_INDEX_SLOTS - 1)) == 0, "the index's size is a power of two");
 _Static_assert(CS_INDEX_SLOTS >= 2 * CS_RESERVATIONS_MAX, "the index is at most half full");
@@ -113,35 +114,22 @@ uint32_t index_place_after(const cs_facility *f, uint8_t court, int64_t day, uin
     return place_from(f, court, day, f->index_place_next[link - 1]);
 }
 
+static slot_table id_table(cs_facility *f) {
+    return (slot_table){f->index_slots, f->index_hashes, SLOT_MASK};
+}
+
 void index_add(cs_facility *f, const cs_reservation *res) {
     uint32_t row = row_of(f, res), h = hash_of(res->id);
     CS_ASSERT(res->in_use);
     f->index_hashes[row] = h;
-    uint32_t slot = h & SLOT_MASK;
-    while (f->index_slots[slot] != 0) slot = (slot + 1) & SLOT_MASK;
-    f->index_slots[slot] = (uint16_t)(row + 1);
+    slots_insert(id_table(f), row);
     member_link(f, row);
     place_link(f, row);
 }
 
 void index_remove(cs_facility *f, const cs_reservation *res) {
     uint32_t row = row_of(f, res);
-    uint32_t slot = f->index_hashes[row] & SLOT_MASK;
-    while (f->index_slots[slot] != row + 1) {
-        CS_ASSERT(f->index_slots[slot] != 0); /* every row in use is in the index */
-        slot = (slot + 1) & SLOT_MASK;
-    }
-    /* Backward shift: pull later entries of the run into the hole when
-     * their home slot is not between the hole and where they are. */
-    uint32_t hole = slot;
-    for (uint32_t next = (hole + 1) & SLOT_MASK; f->index_slots[next] != 0; next = (next + 1) & SLOT_MASK) {
-        uint32_t home = f->index_hashes[f->index_slots[next] - 1] & SLOT_MASK;
-        if (((next - home) & SLOT_MASK) >= ((next - hole) & SLOT_MASK)) {
-            f->index_slots[hole] = f->index_slots[next];
-            hole = next;
-        }
-    }
-    f->index_slots[hole] = 0;
+    slots_remove(id_table(f), row);
     member_unlink(f, row);
     place_unlink(f, row);
 }
