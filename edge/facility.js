@@ -162,6 +162,7 @@ export class FacilityObject extends DurableObject {
   }
 
   onClose(ws, code) {
+    this.#sockets.forget(ws);
     try {
       ws.close(code === 1005 || code === 1006 ? 1000 : code, "closed");
     } catch {

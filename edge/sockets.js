@@ -19,7 +19,10 @@ export class Sockets {
   #ctx;
   #limits;
   #rates = new WeakMap(); // socket → RateLimiter, while the object is awake
-  #hears = new WeakMap(); // socket → the one day it hears of, or null for all; from its state, while awake
+  // Who hears of what, from the sockets' states, built on the first
+  // broadcast after the object woke: {all: sockets of scope all, days: day
+  // → sockets of scope day watching it, dayOf: socket → its day or null}.
+  #audience = null;
 
   // `limits`: {messageBytes, messages, windowMs}.
   constructor(ctx, limits) {
@@ -45,6 +48,7 @@ export class Sockets {
     const { 0: client, 1: server } = new WebSocketPair();
     this.#ctx.acceptWebSocket(server);
     server.serializeAttachment(state);
+    if (this.#audience !== null) this.#join(server, state);
     return { client, server };
   }
 
@@ -54,37 +58,76 @@ export class Sockets {
 
   setState(ws, state) {
     ws.serializeAttachment(state);
-    this.#hears.delete(ws);
+    if (this.#audience !== null) {
+      this.#leave(ws);
+      this.#join(ws, state);
+    }
+  }
+
+  // A socket closed: it hears of nothing more.
+  forget(ws) {
+    if (this.#audience !== null) this.#leave(ws);
   }
 
   send(ws, value) {
     try {
       ws.send(typeof value === "string" ? value : JSON.stringify(value));
     } catch {
-      // closing or closed: it will hear nothing more
+      this.forget(ws); // closing or closed: it will hear nothing more
     }
   }
 
-  // Sends each message to every socket, in order.
-  // A socket whose state has `scope: "day"` hears only of changes on its
-  // `day` (a message's `date`) and of those with no date.
+  // Sends each message, in order, to the sockets that hear of it: those of
+  // scope all, and those of scope day whose `day` is the message's `date`
+  // (every socket, for a message with no date). A socket gets its messages
+  // in their order.
   broadcast(messages) {
     if (messages.length === 0) return;
-    const frames = messages.map((message) => ({ text: JSON.stringify(message), date: message.date }));
-    for (const ws of this.all()) {
-      const day = this.#dayHeard(ws);
-      for (const { text, date } of frames) if (day === null || date === undefined || date === day) this.send(ws, text);
+    const { all, days } = this.#audienceNow();
+    const frames = new Map(); // socket → its frames, in order
+    const add = (ws, text) => {
+      const list = frames.get(ws);
+      if (list === undefined) frames.set(ws, [text]);
+      else list.push(text);
+    };
+    for (const message of messages) {
+      const text = JSON.stringify(message);
+      for (const ws of all) add(ws, text);
+      const watchers = message.date === undefined ? [...days.values()] : [days.get(message.date) ?? []];
+      for (const set of watchers) for (const ws of set) add(ws, text);
+    }
+    for (const [ws, texts] of frames) for (const text of texts) this.send(ws, text);
+  }
+
+  #audienceNow() {
+    if (this.#audience === null) {
+      this.#audience = { all: new Set(), days: new Map(), dayOf: new Map() };
+      for (const ws of this.all()) this.#join(ws, this.state(ws));
+    }
+    return this.#audience;
+  }
+
+  #join(ws, state) {
+    const { all, days, dayOf } = this.#audience;
+    const day = state.scope === "day" ? state.day : null;
+    dayOf.set(ws, day);
+    if (day === null) {
+      all.add(ws);
+    } else {
+      if (!days.has(day)) days.set(day, new Set());
+      days.get(day).add(ws);
     }
   }
 
-  #dayHeard(ws) {
-    let day = this.#hears.get(ws);
-    if (day === undefined) {
-      const state = this.state(ws);
-      day = state.scope === "day" ? state.day : null;
-      this.#hears.set(ws, day);
+  #leave(ws) {
+    const { all, days, dayOf } = this.#audience;
+    const day = dayOf.get(ws);
+    dayOf.delete(ws);
+    all.delete(ws);
+    if (day !== undefined && day !== null) {
+      days.get(day)?.delete(ws);
+      if (days.get(day)?.size === 0) days.delete(day);
     }
-    return day;
   }
 
   // An incoming message checked against the limits: the parsed JSON object,
