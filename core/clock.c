@@ -5,7 +5,9 @@
  * stored: a new or restored facility starts without it). Until `now`
  * reaches it, advancing would change nothing (every part of the clock's
  * work is due exactly at a time the deadline takes the earliest of), so
- * it is skipped; and a command that changed nothing reports it again.
+ * it is skipped. After every command the deadline is worked out again
+ * from the kept rows' part and the other parts (waitlist, blocks,
+ * idempotency keys), which are cheap to take in full.
  *
  * The reservations' part is kept per row (clock_row_due) and per block of
  * CLOCK_BLOCK_ROWS rows (the earliest of the block), so a command that
@@ -133,7 +135,10 @@ int64_t clock_deadline(cs_facility *f) {
         refresh_all_rows(f);
         f->clock_deadline_ms = other_parts(f, rows_deadline(f));
         f->clock_known = true;
-    } else if (f->changed) {
+    } else {
+        /* Every command: the rows it marked, and the other parts in full (a
+         * matcher run may move the waitlist's retry time without changing
+         * anything the host logs, so f->changed does not tell). */
         for (uint32_t i = 0; i < f->clock_changed_count; i++) {
             uint32_t row = f->clock_changed_rows[i];
             f->clock_row_due[row] = row_due(f, row);

@@ -210,7 +210,10 @@ static bool held_back(cs_facility *f, const cs_entry *e, cs_place p, int64_t now
         return false;
     }
     if (p.start_ms - now_ms <= (int64_t)f->config.waitlist.quiet_bypass_minutes * CIVIL_MS_PER_MINUTE) return false;
-    if (f->waitlist_retry_ms == 0 || quiet_end_ms < f->waitlist_retry_ms) f->waitlist_retry_ms = quiet_end_ms;
+    if (f->waitlist_retry_ms == 0 || quiet_end_ms < f->waitlist_retry_ms) {
+        f->waitlist_retry_ms = quiet_end_ms;
+        f->changed = true; /* stored state: the host logs the command, so a replay sets it too */
+    }
     return true;
 }
 
@@ -266,7 +269,10 @@ void matcher_run(cs_request *r) {
     cs_facility *f = r->f;
     bool retry = f->waitlist_retry_ms != 0 && f->waitlist_retry_ms <= r->now_ms;
     if (!f->waitlist_due && !retry) return;
-    if (retry) f->waitlist_retry_ms = 0;
+    if (retry) {
+        f->waitlist_retry_ms = 0;
+        f->changed = true; /* stored state, as in held_back */
+    }
     sweep s; /* about 104 KiB: the stack has 1 MiB */
     sweep_start(&s);
     collect_openings(f, &s, f->events_matched, retry);
