@@ -43,6 +43,7 @@ export async function startRuntime(config, { vars = {}, migrations = true, persi
     kvPersist: join(persist, "kv"),
     // Stray console output would cost time in the measurement.
     verbose: false,
+    // BENCH_INSPECTOR_PORT=N opens workerd's inspector there, for a CPU profile (docs/PERFORMANCE.md).
     ...(process.env.BENCH_INSPECTOR_PORT ? { inspectorPort: Number(process.env.BENCH_INSPECTOR_PORT) } : {}),
   });
   const url = (await mf.ready).toString().replace(/\/$/, "");
