@@ -54,6 +54,14 @@ export function zipf(n, s, random) {
   };
 }
 
+// The facility's COURTS courts, each of `capacity` places (single when
+// not given: no capacity field, the core's default).
+function courts(capacity) {
+  return Array.from({ length: COURTS }, (_, i) => ({
+    courtId: `court-${i + 1}`, name: `Court ${i + 1}`, ...(capacity === undefined ? {} : { capacity }),
+  }));
+}
+
 // The facility the workloads book: 8 single courts, hourly slots 06:00-22:00
 // every day, the demo club's other defaults (holds 15 s, reminders 24 h and
 // 2 h before). `changes` override fields.
@@ -63,7 +71,7 @@ export function facilityConfig(changes = {}) {
     facilityId: FACILITY,
     name: "Bench Racquet Club",
     timeZone: TIME_ZONE,
-    courts: Array.from({ length: COURTS }, (_, i) => ({ courtId: `court-${i + 1}`, name: `Court ${i + 1}` })),
+    courts: courts(),
     openingHours: Object.fromEntries(["mon", "tue", "wed", "thu", "fri", "sat", "sun"].map((day) => [day, hours])),
     gridMinutes: 60,
     durationsMinutes: [60],
@@ -328,7 +336,7 @@ function reminders(offsetsMinutes = [1440, 120]) {
     s.directive("setup");
     s.now = T0;
     s.configure({
-      courts: Array.from({ length: COURTS }, (_, i) => ({ courtId: `court-${i + 1}`, name: `Court ${i + 1}`, capacity: 3 })),
+      courts: courts(3),
       reminders: { offsetsMinutes, noShowGraceMinutes: 0 },
     });
     s.directive("measure");
@@ -344,7 +352,7 @@ function reminderTicks() {
   const s = new Script();
   s.directive("setup");
   s.configure({
-    courts: Array.from({ length: COURTS }, (_, i) => ({ courtId: `court-${i + 1}`, name: `Court ${i + 1}`, capacity: 3 })),
+    courts: courts(3),
     reminders: { offsetsMinutes: [1440, 120], noShowGraceMinutes: 0 },
   });
   for (let i = 0; i < 10_000; i++) s.book(SLOTS[i % SLOTS.length], `m-${i}`, s.newId());
@@ -362,7 +370,7 @@ function memory() {
   const s = new Script();
   s.directive("setup");
   s.configure({
-    courts: Array.from({ length: COURTS }, (_, i) => ({ courtId: `court-${i + 1}`, name: `Court ${i + 1}`, capacity: 3 })),
+    courts: courts(3),
   });
   for (let i = 0; i < 10_000; i++) s.book(SLOTS[i % SLOTS.length], `m-${i}`, s.newId());
   s.directive("measure");
