@@ -9,11 +9,13 @@
 // isolate may accept the token until its memory of it expires, as KV
 // itself may answer from a location's cache for up to 60 s after a
 // delete. At most CACHE_MAX sessions are remembered.
+import { Recent } from "./recent.js";
+
 const KV_TTL_MIN = 60; // seconds; KV refuses a shorter expirationTtl
 const CACHE_SECONDS_DEFAULT = 30;
 const CACHE_MAX = 10_000;
 
-const remembered = new Map(); // sid → {sub, until (ms)}, oldest first
+const remembered = new Recent(CACHE_MAX); // sid → {sub, until (ms)}
 
 export async function openSession(kv, payload) {
   const ttl = Math.max(KV_TTL_MIN, payload.exp - payload.iat);
@@ -28,20 +30,14 @@ export async function isSessionOpen(kv, { sid, sub }, cacheSeconds) {
   if (known !== undefined && known.until > now && known.sub === sub) return true;
   const stored = await kv.get(key(sid), "json");
   const open = stored !== null && stored.sub === sub;
-  if (open) remember(sid, sub, now + cacheMs(cacheSeconds));
+  const until = now + cacheMs(cacheSeconds);
+  if (open && until > now) remembered.set(sid, { sub, until });
   return open;
 }
 
 export async function closeSession(kv, sid) {
   remembered.delete(sid);
   await kv.delete(key(sid));
-}
-
-function remember(sid, sub, until) {
-  if (until <= Date.now()) return;
-  remembered.delete(sid); // re-inserted last: the map stays oldest first
-  if (remembered.size >= CACHE_MAX) remembered.delete(remembered.keys().next().value);
-  remembered.set(sid, { sub, until });
 }
 
 function cacheMs(cacheSeconds) {

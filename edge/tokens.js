@@ -4,17 +4,17 @@
 // with WebCrypto. A token proves who signed it and until when; whether its
 // session is still open is edge/sessions.js's question.
 import { isFacilityId, isId } from "../glue/ids.js";
+import { Recent } from "./recent.js";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder("utf-8", { fatal: true });
 const ROLES = new Set(["member", "staff", "admin"]);
 const keys = new Map(); // secret → CryptoKey; immutable, so safe to share
 // Tokens whose signature checked out: token → {secret, payload (frozen)},
-// oldest first, at most VERIFIED_MAX. The check is a pure function of the
+// at most 10,000 (edge/recent.js). The check is a pure function of the
 // secret and the token, so a member's next request skips the HMAC; expiry
 // is still checked every time.
-const verified = new Map();
-const VERIFIED_MAX = 10_000;
+const verified = new Recent(10_000);
 
 export async function signToken(secret, payload) {
   const body = `v1.${base64url(encoder.encode(JSON.stringify(payload)))}`;
@@ -48,8 +48,6 @@ async function checkSignature(secret, token) {
   if (!isPayload(payload)) return null;
   if (payload.facilities !== undefined) Object.freeze(payload.facilities);
   Object.freeze(payload);
-  verified.delete(token); // re-inserted last: the map stays oldest first
-  if (verified.size >= VERIFIED_MAX) verified.delete(verified.keys().next().value);
   verified.set(token, { secret, payload });
   return payload;
 }
