@@ -18,6 +18,7 @@ static void transition(cs_facility *f, cs_reservation *res, cs_status status, cs
     uint8_t from = res->status;
     if (from == CS_CONFIRMED) reminders_stop(f, res, status == CS_CANCELLED);
     res->status = (uint8_t)status;
+    index_status_changed(f, res, from);
     touch(res, now_ms);
     if (status == CS_CONFIRMED) reminders_start(f, res, now_ms, true);
     if (res->offer_entry != 0) {

@@ -437,6 +437,9 @@ static size_t write_output(const cs_request *r, cs_error error, json_writer *rep
     cs_facility *f = r->f;
     CS_ASSERT(!reply->overflow);
     int64_t deadline = clock_deadline(f);
+#ifndef NDEBUG
+    index_check(f);
+#endif
     uint8_t header[HEADER_MAX];
     json_writer h;
     json_writer_init(&h, header, sizeof header);

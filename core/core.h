@@ -133,6 +133,7 @@ cs_error calendar_check_slot(const cs_config *c, int64_t start_ms, int64_t end_m
 cs_reservation *reservation_find(cs_facility *f, const char *id);
 /* A free row, forgetting the oldest ended reservation if the table is full; NULL if none can go. */
 cs_reservation *reservation_allocate(cs_facility *f);
+bool reservation_status_is_live(uint8_t status);
 bool reservation_is_live(const cs_reservation *r);
 /* Fills `rows` with the indices of live reservations on `court` that overlap
  * [start, end), except `except`, in no particular order (callers count or
@@ -164,19 +165,25 @@ void index_remove(cs_facility *f, const cs_reservation *res);
 cs_reservation *index_find(cs_facility *f, const char *id);
 /* Builds the index afresh from the rows in use (after a restore). */
 void index_rebuild(cs_facility *f);
-/* The rows in use of a member's reservations, in no particular order:
+/* A reservation's status changed from `from`: it joins or leaves the
+ * member and place chains, which hold live rows only. */
+void index_status_changed(cs_facility *f, const cs_reservation *res, uint8_t from);
+#ifndef NDEBUG
+void index_check(const cs_facility *f);
+#endif
+/* The live rows (held, confirmed) of a member's reservations, in no particular order:
  * for (row = index_member_first(f, id); row != INDEX_END; row = index_member_next(f, row, id)). */
 #define INDEX_END UINT32_MAX
 uint32_t index_member_first(const cs_facility *f, const char *member_id);
 uint32_t index_member_next(const cs_facility *f, uint32_t row, const char *member_id);
-/* The rows in use on `court` starting in UTC day `day` (index_day_of),
+/* The live rows on `court` starting in UTC day `day` (index_day_of),
  * in no particular order, as row + 1 (0: no more):
  * for (link = index_place_first(f, c, d); link != 0; link = index_place_after(f, c, d, link)). */
 #define INDEX_DAY_MS INT64_C(86400000)
 int64_t index_day_of(int64_t ms);
 uint32_t index_place_first(const cs_facility *f, uint8_t court, int64_t day);
 uint32_t index_place_after(const cs_facility *f, uint8_t court, int64_t day, uint32_t link);
-/* A row's court or start changed (a move): it moves in the index. */
+/* A row's court or start changed (a move): it moves in the index (if live). */
 void index_moved(cs_facility *f, const cs_reservation *res);
 
 /* idempotency.c: remembered attempt answers. */

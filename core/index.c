@@ -2,11 +2,18 @@
  * member's reservations is not a scan of the table:
  * - by id: an open-addressing hash table (linear probing, backward-shift
  *   deletion) from a reservation's id to its row;
- * - by member: the rows of members whose ids hash alike, chained (a doubly
- *   linked list per bucket), walked by index_member_first/_next;
- * - by place: the rows of each court and UTC day of their start, chained
- *   the same way, with the longest reservation's length, so the rows that
- *   may overlap an interval are those of a few days (index_place_*).
+ * - by member: the live rows (held or confirmed) of members whose ids
+ *   hash alike, chained (a doubly linked list per bucket), walked by
+ *   index_member_first/_next;
+ * - by place: the live rows of each court and UTC day of their start,
+ *   chained the same way, with the longest reservation's length, so the
+ *   rows that may overlap an interval are those of a few days
+ *   (index_place_*).
+ * The chains hold live rows only: every walker wants live rows, and the
+ * ended ones kept as history (up to CS_HISTORY_TTL_MS, thousands at a busy
+ * facility) would make each walk long. A row joins them when it is added
+ * live or comes back to life, and leaves when it ends or is removed
+ * (index_status_changed: every change of status goes through it).
  * All are derived state: never in a snapshot, rebuilt by index_rebuild
  * after a restore or a change of court numbers. Their sizes are fixed
  * (CS_INDEX_SLOTS, twice the rows, so the id table is never more than half
@@ -93,8 +100,22 @@ static void place_unlink(cs_facility *f, uint32_t row) {
 void index_moved(cs_facility *f, const cs_reservation *res) {
     uint32_t row = row_of(f, res);
     CS_ASSERT(res->in_use);
+    if (!reservation_is_live(res)) return;
     place_unlink(f, row);
     place_link(f, row);
+}
+
+void index_status_changed(cs_facility *f, const cs_reservation *res, uint8_t from) {
+    uint32_t row = row_of(f, res);
+    bool was_live = reservation_status_is_live(from), live = reservation_is_live(res);
+    CS_ASSERT(res->in_use);
+    if (was_live && !live) {
+        member_unlink(f, row);
+        place_unlink(f, row);
+    } else if (!was_live && live) {
+        member_link(f, row);
+        place_link(f, row);
+    }
 }
 
 /* From row + 1 `link` on along its chain: the next row + 1 on the court and day, or 0. */
@@ -123,6 +144,7 @@ void index_add(cs_facility *f, const cs_reservation *res) {
     CS_ASSERT(res->in_use);
     f->index_hashes[row] = h;
     slots_insert(id_table(f), row);
+    if (!reservation_is_live(res)) return;
     member_link(f, row);
     place_link(f, row);
 }
@@ -130,6 +152,7 @@ void index_add(cs_facility *f, const cs_reservation *res) {
 void index_remove(cs_facility *f, const cs_reservation *res) {
     uint32_t row = row_of(f, res);
     slots_remove(id_table(f), row);
+    if (!reservation_is_live(res)) return;
     member_unlink(f, row);
     place_unlink(f, row);
 }
@@ -170,3 +193,21 @@ void index_rebuild(cs_facility *f) {
         if (f->reservations[i].in_use) index_add(f, &f->reservations[i]);
     }
 }
+
+#ifndef NDEBUG
+/* Walks every chain: each row on it is live, and every live row is on one
+ * of each kind (debug builds, after every command). */
+void index_check(const cs_facility *f) {
+    uint32_t live = 0, members = 0, places = 0;
+    for (uint32_t i = 0; i < f->reservation_rows_end; i++) live += f->reservations[i].in_use && reservation_is_live(&f->reservations[i]);
+    for (uint32_t b = 0; b <= BUCKET_MASK; b++) {
+        for (uint32_t link = f->index_member_heads[b]; link != 0; link = f->index_member_next[link - 1], members++) {
+            CS_ASSERT(f->reservations[link - 1].in_use && reservation_is_live(&f->reservations[link - 1]));
+        }
+        for (uint32_t link = f->index_place_heads[b]; link != 0; link = f->index_place_next[link - 1], places++) {
+            CS_ASSERT(f->reservations[link - 1].in_use && reservation_is_live(&f->reservations[link - 1]));
+        }
+    }
+    CS_ASSERT(members == live && places == live);
+}
+#endif

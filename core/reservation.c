@@ -19,7 +19,9 @@ static int64_t buffer_of(const cs_facility *f) { return (int64_t)f->config.buffe
 
 const char *reservation_status_name(uint8_t status) { return status_names[status]; }
 
-bool reservation_is_live(const cs_reservation *r) { return r->status == CS_HELD || r->status == CS_CONFIRMED; }
+bool reservation_status_is_live(uint8_t status) { return status == CS_HELD || status == CS_CONFIRMED; }
+
+bool reservation_is_live(const cs_reservation *r) { return reservation_status_is_live(r->status); }
 
 cs_reservation *reservation_find(cs_facility *f, const char *id) { return index_find(f, id); }
 
