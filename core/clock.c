@@ -18,7 +18,8 @@
  * forgetting a row or sending its reminders marks it too. A change of the
  * facility (configure, blocks: a facility_updated broadcast) and a restore
  * work everything out again. Debug builds check all of it on every
- * command against a walk of every row.
+ * command against a walk of every row. The same mark tells
+ * reservation_allocate which blocks' oldest ended rows to look at again.
  *
  * The clock's own walks (expiring holds, reminders and no-shows,
  * forgetting) visit only the rows clock_due_row gives: those whose kept
@@ -81,8 +82,10 @@ static int64_t walk_deadline(const cs_facility *f) {
 
 void clock_row_changed(cs_facility *f, const cs_reservation *res) {
     CS_ASSERT(res >= f->reservations && res < f->reservations + CS_RESERVATIONS_MAX);
-    if (f->clock_changed_count < CS_EVENTS_MAX) f->clock_changed_rows[f->clock_changed_count] = (uint32_t)(res - f->reservations);
+    uint32_t row = (uint32_t)(res - f->reservations);
+    if (f->clock_changed_count < CS_EVENTS_MAX) f->clock_changed_rows[f->clock_changed_count] = row;
     f->clock_changed_count++; /* past CS_EVENTS_MAX: everything is worked out again */
+    f->reservation_block_stale[row / CLOCK_BLOCK_ROWS] = true; /* for reservation_allocate */
 }
 
 uint32_t clock_due_row(const cs_facility *f, uint32_t row, int64_t now_ms) {

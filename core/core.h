@@ -133,6 +133,9 @@ cs_error calendar_check_slot(const cs_config *c, int64_t start_ms, int64_t end_m
 cs_reservation *reservation_find(cs_facility *f, const char *id);
 /* A free row, forgetting the oldest ended reservation if the table is full; NULL if none can go. */
 cs_reservation *reservation_allocate(cs_facility *f);
+/* The table's derived state built afresh (the indexes, where allocation
+ * looks): after a restore or a change of court numbers. */
+void reservation_rebuild(cs_facility *f);
 bool reservation_status_is_live(uint8_t status);
 bool reservation_is_live(const cs_reservation *r);
 /* Fills `rows` with the indices of live reservations on `court` that overlap

@@ -456,6 +456,11 @@ typedef struct cs_facility {
     int64_t clock_deadline_ms;  /* -1: nothing is ever due */
     int64_t clock_row_due[CS_RESERVATIONS_MAX]; /* each row's next work (INT64_MAX: none), when clock_known */
     int64_t clock_block_due[CS_RESERVATIONS_MAX / CLOCK_BLOCK_ROWS]; /* the earliest of each block of rows */
+    /* Derived, not stored: where reservation_allocate looks (reservation.c). */
+    uint32_t reservation_free_from; /* every row below it is in use */
+    bool reservation_ended_known;   /* false: reservation_block_ended not computed since init or restore */
+    bool reservation_block_stale[CS_RESERVATIONS_MAX / CLOCK_BLOCK_ROWS]; /* a row of the block changed since */
+    int64_t reservation_block_ended[CS_RESERVATIONS_MAX / CLOCK_BLOCK_ROWS]; /* oldest updated_ms of its ended rows */
 
     /* Scratch for the running command; meaningless between commands. */
     bool changed;

@@ -371,7 +371,7 @@ static void remap_courts(cs_facility *f, const cs_config *next) {
     }
     f->idempotency_due_known = false; /* keys may have gone */
     idempotency_rebuild_index(f);
-    index_rebuild(f); /* court numbers moved */
+    reservation_rebuild(f); /* court numbers moved */
 }
 
 /* Compared by their encodings: struct bytes include padding. 128 KiB of

@@ -31,6 +31,8 @@ static void forget(cs_facility *f, cs_reservation *r) {
     clock_row_changed(f, r);
     memset(r, 0, sizeof *r);
     f->reservation_count--;
+    uint32_t row = (uint32_t)(r - f->reservations);
+    if (row < f->reservation_free_from) f->reservation_free_from = row;
 }
 
 /* When an ended reservation leaves memory; live ones leave when their time is over. */
@@ -40,26 +42,72 @@ static int64_t forget_at(const cs_reservation *r) {
     return history_end < r->end_ms ? history_end : r->end_ms;
 }
 
-cs_reservation *reservation_allocate(cs_facility *f) {
-    /* No free row below the end (the usual case: rows are taken lowest
-     * first): the scan below would come to the same row. */
-    CS_ASSERT(f->reservation_count <= f->reservation_rows_end);
-    if (f->reservation_count == f->reservation_rows_end && f->reservation_rows_end < CS_RESERVATIONS_MAX) {
-        return &f->reservations[f->reservation_rows_end++];
-    }
-    cs_reservation *oldest_ended = NULL;
-    for (uint32_t i = 0; i < f->reservation_rows_end; i++) {
-        cs_reservation *r = &f->reservations[i];
-        if (!r->in_use) return r;
-        if (!reservation_is_live(r) && (oldest_ended == NULL || r->updated_ms < oldest_ended->updated_ms)) {
-            oldest_ended = r;
+/* The oldest ended row (the least updated_ms, the lowest row of those),
+ * or UINT32_MAX if every row is live: what a full table gives up. Each
+ * block of CLOCK_BLOCK_ROWS rows keeps its oldest ended time, worked out
+ * again when a row of it changed (clock_row_changed marks it), so a full
+ * table is not walked for every new reservation. */
+static uint32_t oldest_ended(cs_facility *f) {
+    enum { BLOCKS = CS_RESERVATIONS_MAX / CLOCK_BLOCK_ROWS };
+    uint32_t best_block = UINT32_MAX;
+    for (uint32_t b = 0; b < BLOCKS; b++) {
+        if (!f->reservation_ended_known || f->reservation_block_stale[b]) {
+            int64_t oldest = INT64_MAX;
+            for (uint32_t i = b * CLOCK_BLOCK_ROWS; i < (b + 1) * CLOCK_BLOCK_ROWS; i++) {
+                const cs_reservation *r = &f->reservations[i];
+                if (r->in_use && !reservation_is_live(r) && r->updated_ms < oldest) oldest = r->updated_ms;
+            }
+            f->reservation_block_ended[b] = oldest;
+            f->reservation_block_stale[b] = false;
         }
+        if (f->reservation_block_ended[b] != INT64_MAX &&
+            (best_block == UINT32_MAX || f->reservation_block_ended[b] < f->reservation_block_ended[best_block])) {
+            best_block = b;
+        }
+    }
+    f->reservation_ended_known = true;
+    uint32_t best = UINT32_MAX;
+    for (uint32_t i = best_block * CLOCK_BLOCK_ROWS; best_block != UINT32_MAX && best == UINT32_MAX; i++) {
+        const cs_reservation *r = &f->reservations[i];
+        if (r->in_use && !reservation_is_live(r) && r->updated_ms == f->reservation_block_ended[best_block]) best = i;
+    }
+#ifndef NDEBUG
+    uint32_t walked = UINT32_MAX;
+    for (uint32_t i = 0; i < f->reservation_rows_end; i++) {
+        const cs_reservation *r = &f->reservations[i];
+        if (r->in_use && !reservation_is_live(r) && (walked == UINT32_MAX || r->updated_ms < f->reservations[walked].updated_ms)) {
+            walked = i;
+        }
+    }
+    CS_ASSERT(best == walked);
+#endif
+    return best;
+}
+
+cs_reservation *reservation_allocate(cs_facility *f) {
+    CS_ASSERT(f->reservation_count <= f->reservation_rows_end && f->reservation_free_from <= f->reservation_rows_end);
+    if (f->reservation_count < f->reservation_rows_end) {
+        /* A free row below the end: the lowest, looked for from the kept
+         * bound (rows below it are in use; it stays on the row given out,
+         * which the caller may not take after all). */
+        uint32_t i = f->reservation_free_from;
+        while (f->reservations[i].in_use) i++;
+        CS_ASSERT(i < f->reservation_rows_end);
+        f->reservation_free_from = i;
+        return &f->reservations[i];
     }
     /* Every row from reservation_rows_end on is free: the first free row. */
     if (f->reservation_rows_end < CS_RESERVATIONS_MAX) return &f->reservations[f->reservation_rows_end++];
-    if (oldest_ended == NULL) return NULL;
-    forget(f, oldest_ended);
-    return oldest_ended;
+    uint32_t row = oldest_ended(f);
+    if (row == UINT32_MAX) return NULL;
+    forget(f, &f->reservations[row]);
+    return &f->reservations[row];
+}
+
+void reservation_rebuild(cs_facility *f) {
+    index_rebuild(f);
+    f->reservation_free_from = 0;
+    f->reservation_ended_known = false;
 }
 
 /* Past this many days a query walks the table instead of the place index. */

@@ -533,7 +533,7 @@ bool cs_restore(cs_facility *f, const uint8_t *in, size_t length) {
     for (uint32_t i = 0; r.ok && i < CS_RESERVATIONS_MAX; i++) {
         if (f->reservations[i].in_use) reminders_refresh(f, &f->reservations[i]); /* derived, not stored */
     }
-    if (r.ok) index_rebuild(f); /* derived, not stored */
+    if (r.ok) reservation_rebuild(f); /* derived, not stored */
     if (r.ok) idempotency_rebuild_index(f);
     if (!r.ok) cs_facility_init(f);
     return r.ok;
