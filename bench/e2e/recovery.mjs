@@ -6,10 +6,13 @@
 // object is constructed: its snapshot read from SQLite, a fresh wasm
 // instance, the restore, the log replayed) against the next ones (warm).
 // Then the same with a log tail of `--tail` commands after the snapshot.
-// The state hash before and after each restart must match. Writes
-// build/bench/recovery.json.
+// Then, on a fresh runtime that never snapshots (SNAPSHOT_EVERY above the
+// log), the same bookings followed by attempt and release pairs until the
+// log holds `--log` commands (100,000 by default): the restart replays
+// them all. The state hash before and after each restart must match.
+// Writes build/bench/recovery.json.
 //
-// Usage: node bench/e2e/recovery.mjs [--reservations 10000] [--tail 500] [--restarts 3]
+// Usage: node bench/e2e/recovery.mjs [--reservations 10000] [--tail 500] [--log 100000] [--restarts 3]
 import { mkdirSync, writeFileSync } from "node:fs";
 import { Agent } from "node:http";
 import { join } from "node:path";
@@ -23,6 +26,7 @@ const { values: options } = parseArgs({
   options: {
     reservations: { type: "string", default: "10000" },
     tail: { type: "string", default: "500" },
+    log: { type: "string", default: "100000" },
     restarts: { type: "string", default: "3" },
   },
 });
@@ -71,14 +75,33 @@ async function stateOf(agent, url, token) {
   return reply.body;
 }
 
+// Holds and releases places from `slots` (free ones) until `pairs` pairs
+// are logged, 32 at a time: two logged commands a pair, no change left.
+async function churn(agent, url, staff, slots, pairs) {
+  for (let i = 0; i < pairs; i += 32) {
+    await Promise.all(Array.from({ length: Math.min(32, pairs - i) }, async (_, j) => {
+      const n = i + j;
+      const member = staff[n % staff.length];
+      const held = await json(agent, url, "POST", "/api/realtime/attempt", {
+        token: member.token, body: { facilityId: FACILITY, ...slots[n % slots.length], memberId: `c-${n}` },
+      });
+      if (held.status !== 200) throw new Error(`attempt: ${held.status} ${JSON.stringify(held.body)}`);
+      const released = await json(agent, url, "POST", "/api/realtime/release", {
+        token: member.token, body: { facilityId: FACILITY, reservationId: held.body.reservationId },
+      });
+      if (released.status !== 200) throw new Error(`release: ${released.status} ${JSON.stringify(released.body)}`);
+    }));
+  }
+}
+
 // Restarts on the same state `restarts` times; each time the first
 // request's latency and the median of the next five.
-async function restarts(runtime, staffToken, expected) {
+async function restarts(runtime, staffToken, expected, vars = {}) {
   const results = [];
   const date = localDate(config.timeZone, 1);
   for (let i = 0; i < Number(options.restarts); i++) {
     await runtime.stop({ keep: true });
-    runtime = await startRuntime("wrangler.toml", { persist: runtime.persist, migrations: false });
+    runtime = await startRuntime("wrangler.toml", { vars, persist: runtime.persist, migrations: false });
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
     const path = `/api/realtime/availability?facilityId=${FACILITY}&date=${date}`;
     const first = await json(agent, runtime.url, "GET", path);
@@ -96,19 +119,25 @@ async function restarts(runtime, staffToken, expected) {
   return { runtime, result: { restarts: results, medianFirstMs: median.firstMs, medianRecoveryMs: Math.round((median.firstMs - median.warmMs) * 10) / 10 } };
 }
 
-let runtime = await startRuntime("wrangler.toml");
-const agent = new Agent({ keepAlive: true, maxSockets: 32 });
-try {
-  const configured = await json(agent, runtime.url, "PUT", `/api/facilities/${FACILITY}`, { token: ADMIN_TOKEN, body: config });
+// The facility configured, and 400 staff sessions to book with.
+async function setUp(agent, url) {
+  const configured = await json(agent, url, "PUT", `/api/facilities/${FACILITY}`, { token: ADMIN_TOKEN, body: config });
   if (configured.status !== 200) throw new Error(`configure: ${configured.status} ${JSON.stringify(configured.body)}`);
   const staff = [];
   for (let i = 0; i < 400; i += 32) {
     staff.push(...(await Promise.all(Array.from({ length: Math.min(32, 400 - i) }, async (_, j) => {
       const memberId = `desk-${i + j}`;
-      const minted = await json(agent, runtime.url, "POST", "/api/dev/token", { body: { memberId, role: "staff", facilities: [FACILITY] } });
+      const minted = await json(agent, url, "POST", "/api/dev/token", { body: { memberId, role: "staff", facilities: [FACILITY] } });
       return { memberId, token: minted.body.token };
     }))));
   }
+  return staff;
+}
+
+let runtime = await startRuntime("wrangler.toml");
+const agent = new Agent({ keepAlive: true, maxSockets: 32 });
+try {
+  let staff = await setUp(agent, runtime.url);
   const all = places();
   const count = Number(options.reservations);
   const tail = Number(options.tail);
@@ -140,11 +169,33 @@ try {
   restarted = await restarts(runtime, staff[0].token, expected);
   runtime = restarted.runtime;
   report.fromSnapshotAndTail = restarted.result;
+  await runtime.stop();
+  runtime = null;
+
+  // No snapshot at all: every command since the facility was configured is replayed.
+  const logged = Number(options.log);
+  const noSnapshot = { SNAPSHOT_EVERY: String(logged * 2) };
+  runtime = await startRuntime("wrangler.toml", { vars: noSnapshot });
+  const agent3 = new Agent({ keepAlive: true, maxSockets: 32 });
+  staff = await setUp(agent3, runtime.url);
+  await book(agent3, runtime.url, staff, all.slice(0, count), 0);
+  const pairs = Math.max(0, Math.ceil((logged - 1 - count) / 2));
+  const churning = performance.now();
+  await churn(agent3, runtime.url, staff, all.slice(count), pairs);
+  report.churnSeconds = Math.round((performance.now() - churning) / 100) / 10;
+  await new Promise((resolve) => setTimeout(resolve, 5000));
+  expected = await stateOf(agent3, runtime.url, staff[0].token);
+  agent3.destroy();
+  if (expected.snapshotSeq !== null) throw new Error(`a snapshot was taken at ${expected.snapshotSeq}`);
+  report.withoutSnapshot = { logLength: expected.logLength };
+  restarted = await restarts(runtime, staff[0].token, expected, noSnapshot);
+  runtime = restarted.runtime;
+  Object.assign(report.withoutSnapshot, restarted.result);
 
   mkdirSync(join(ROOT, "build/bench"), { recursive: true });
   writeFileSync(join(ROOT, "build/bench/recovery.json"), `${JSON.stringify(report, null, 2)}\n`);
   console.log(`recovery: ${JSON.stringify(report)}`);
 } finally {
   agent.destroy();
-  await runtime.stop();
+  await runtime?.stop();
 }
