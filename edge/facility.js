@@ -359,9 +359,11 @@ export class FacilityObject extends DurableObject {
         if (!core.restore(snapshot.bytes)) throw new Error(`snapshot ${snapshot.seq} is malformed`);
         ({ seq: after, deadline } = snapshot);
       }
+      let output = null; // only the last command's deadline counts: parse that one
       this.#store.log.forEachAfter(after, (command) => {
-        deadline = core.runJson(command).deadline;
+        output = core.run(command);
       });
+      if (output !== null) deadline = JSON.parse(output).deadline;
       this.#core = core;
       this.#deadline = deadline;
       this.#broken = null;
