@@ -146,6 +146,10 @@ export class Script {
     });
   }
 
+  release(reservationId, memberId) {
+    this.command("release", { body: { facilityId: FACILITY, reservationId }, actor: member(memberId) });
+  }
+
   confirm(reservationId, memberId) {
     this.command("confirm", { body: { facilityId: FACILITY, reservationId }, actor: member(memberId) });
   }
@@ -224,19 +228,30 @@ function cancel() {
 // What 64 members do, interleaved: look at a day, hold a Zipf-chosen slot
 // (s = 1.1: evenings near today are hot), confirm it when the hold was
 // granted, and cancel one of their own bookings with probability 0.3.
-// 20,000 commands; the generator keeps the state a client would.
-function mix() {
+// 20,000 commands; the generator keeps the state a client would. With
+// `busy`, first (untimed) BUSY_ROWS holds made and released, so the mix
+// runs on a full table of reservations in memory, as at a facility that
+// has taken a few hundred attempts a second for the last hour (ended
+// holds stay an hour as history).
+export const BUSY_ROWS = 16384; // CS_RESERVATIONS_MAX
+function mix({ busy = false } = {}) {
   const s = new Script();
   const random = generator(SEED + 1);
   const pick = zipf(SLOTS.length, 1.1, random);
   const order = hotOrder(random);
   s.directive("setup");
   s.configure();
+  for (let i = 0; busy && i < BUSY_ROWS; i++) {
+    const id = s.newId();
+    s.attempt(SLOTS[i % SLOTS.length], `m-${i % 64}`, id);
+    s.release(id, `m-${i % 64}`);
+  }
   s.directive("measure");
+  const measureFrom = s.lines.length;
   const taken = new Set();
   const mine = Array.from({ length: 64 }, () => []);
   let client = 0;
-  while (s.lines.length < 20_000) {
+  while (s.lines.length - measureFrom < 20_000 - 3) {
     const memberId = `m-${client}`;
     const slot = SLOTS[order[pick()]];
     s.availability(slot.date);
@@ -383,6 +398,7 @@ export const WORKLOADS = {
   confirm,
   cancel,
   mix,
+  mix_busy: () => mix({ busy: true }),
   availability,
   waitlist,
   reminders: () => reminders(),
