@@ -9,7 +9,8 @@
 // (the median reported: a facility's recovery, without storage).
 //
 // Usage: node bench/core/bench_wasm.mjs WORKLOAD_FILE [RUNS]   (default 5)
-// Prints one JSON object, the shape bench_core prints.
+// Prints one JSON object, the shape bench_core prints. BENCH_WASM=PATH runs
+// another build of the module (to compare compiler options).
 import { readFileSync } from "node:fs";
 import { Core } from "../../glue/core.js";
 
@@ -17,7 +18,7 @@ const ROOT = new URL("../..", import.meta.url).pathname;
 const encoder = new TextEncoder();
 
 export function loadModule() {
-  return new WebAssembly.Module(readFileSync(`${ROOT}build/wasi/courtside-wasi.wasm`));
+  return new WebAssembly.Module(readFileSync(process.env.BENCH_WASM ?? `${ROOT}build/wasi/courtside-wasi.wasm`));
 }
 
 // The workload's lines: directives as strings, commands as bytes.
