@@ -4,8 +4,8 @@
 # -DCS_BENCH=ON) and the wasm module, then the core benchmarks native and
 # wasm in Node (bench/core/run.mjs) and wasm in workerd
 # (bench/core/bench_workerd.mjs), the end-to-end benchmark against Courtside and
-# the baseline (bench/e2e/run.mjs), the same over WebSockets (run.mjs
-# --transport ws), the WebSocket fan-out
+# the baseline (bench/e2e/run.mjs, three rounds of 20 s each in turn), the
+# same over WebSockets (run.mjs --transport ws), the WebSocket fan-out
 # (bench/e2e/fanout.mjs), the recovery of a facility with 10,000 live
 # reservations (bench/e2e/recovery.mjs) and the footprint (bench/footprint.sh).
 # Results go to build/bench/*.json; docs/PERFORMANCE.md explains them.
@@ -27,8 +27,8 @@ build_bench
 for part in "${parts[@]}"; do
   case $part in
     core) node bench/core/run.mjs && node bench/core/bench_workerd.mjs ;;
-    e2e) node bench/e2e/run.mjs ;;
-    ws) node --experimental-websocket bench/e2e/run.mjs --transport ws ;;
+    e2e) node bench/e2e/run.mjs --rounds 3 --duration 20 ;;
+    ws) node --experimental-websocket bench/e2e/run.mjs --transport ws --rounds 3 --duration 20 ;;
     fanout) node --experimental-websocket bench/e2e/fanout.mjs ;;
     recovery) node bench/e2e/recovery.mjs ;;
     footprint) bash bench/footprint.sh ;;

@@ -62,7 +62,17 @@ function endToEnd(report, title, unit) {
     console.log(`Reply sizes (Courtside's, the baseline padded to them): attempt ${bytes("attempt")}, confirm ${bytes("confirm")}, cancel ${bytes("cancel")} bytes.`);
   }
   const c = report.comparison;
-  if (c) console.log(`Courtside/baseline: ${unit}/s ${c.requestsPerSecondRatio}, p99 ${c.p99Ratio} (targets: ${c.targets}; met: ${c.met}).`);
+  if (report.rounds?.length > 1) {
+    console.log(`The table is round 1 of ${report.rounds.length}; every round (${unit}/s, p99 ms, runtime CPU ms/request):`);
+    for (const r of report.rounds) {
+      const f = (x) => (x ? `${x.perSecond} / ${x.p99Ms} / ${x.runtimeCpuMsPerRequest}` : "-");
+      console.log(`- round ${r.round}: Courtside ${f(r.courtside)}, baseline ${f(r.baseline)}; ratios ${r.requestsPerSecondRatio ?? "-"} and ${r.p99Ratio ?? "-"}`);
+    }
+  }
+  if (c) {
+    const of = c.rounds > 1 ? ` (medians of ${c.rounds} rounds)` : "";
+    console.log(`Courtside/baseline${of}: ${unit}/s ${c.requestsPerSecondRatio}, p99 ${c.p99Ratio} (targets: ${c.targets}; met: ${c.met}).`);
+  }
   console.log("");
 }
 endToEnd(read("e2e.json"), "End to end", "requests");
