@@ -67,9 +67,13 @@ static uint32_t oldest_ended(cs_facility *f) {
     }
     f->reservation_ended_known = true;
     uint32_t best = UINT32_MAX;
-    for (uint32_t i = best_block * CLOCK_BLOCK_ROWS; best_block != UINT32_MAX && best == UINT32_MAX; i++) {
-        const cs_reservation *r = &f->reservations[i];
-        if (r->in_use && !reservation_is_live(r) && r->updated_ms == f->reservation_block_ended[best_block]) best = i;
+    if (best_block != UINT32_MAX) {
+        uint32_t end = (best_block + 1) * CLOCK_BLOCK_ROWS;
+        for (uint32_t i = best_block * CLOCK_BLOCK_ROWS; i < end && best == UINT32_MAX; i++) {
+            const cs_reservation *r = &f->reservations[i];
+            if (r->in_use && !reservation_is_live(r) && r->updated_ms == f->reservation_block_ended[best_block]) best = i;
+        }
+        CS_ASSERT(best != UINT32_MAX); /* the kept time is one of the block's rows' */
     }
 #ifndef NDEBUG
     uint32_t walked = UINT32_MAX;
@@ -91,7 +95,7 @@ cs_reservation *reservation_allocate(cs_facility *f) {
          * bound (rows below it are in use; it stays on the row given out,
          * which the caller may not take after all). */
         uint32_t i = f->reservation_free_from;
-        while (f->reservations[i].in_use) i++;
+        while (i < f->reservation_rows_end && f->reservations[i].in_use) i++;
         CS_ASSERT(i < f->reservation_rows_end);
         f->reservation_free_from = i;
         return &f->reservations[i];
