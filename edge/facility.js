@@ -474,22 +474,18 @@ export class FacilityObject extends DurableObject {
   }
 
   // Sets the alarm to the earlier of the core's deadline (in real time: less
-  // the development-only clock offset) and the next drain, when that is
-  // before the alarm set now or none is set. It is never moved later nor
-  // deleted: an alarm that comes early finds nothing due and sets the next
-  // one, which costs less than a storage write each time the deadline moves
-  // later (under load nearly every command moves it: a confirmed hold was
-  // often the earliest). ALARMS=off (development only) never sets it, as
-  // if every alarm were lost (tests of the cron sweep's nudge).
+  // the development-only clock offset) and the next drain, unless it is set
+  // there already. ALARMS=off (development only) never sets it, as if every
+  // alarm were lost (tests of the cron sweep's nudge).
   async #arm() {
     if (this.env.ENVIRONMENT === "development" && this.env.ALARMS === "off") return;
     const deadline = this.#deadline === null ? null : this.#deadline - this.#clockOffsetMs;
     const times = [deadline, this.#drain.due].filter((time) => time !== null);
-    if (times.length === 0) return;
-    const due = Math.min(...times);
-    if (this.#alarm !== null && this.#alarm <= due) return;
+    const due = times.length === 0 ? null : Math.min(...times);
+    if (due === this.#alarm) return;
     this.#alarm = due;
-    await this.ctx.storage.setAlarm(due);
+    if (due === null) await this.ctx.storage.deleteAlarm();
+    else await this.ctx.storage.setAlarm(due);
   }
 }
 
