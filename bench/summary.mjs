@@ -80,14 +80,19 @@ endToEnd(read("ws.json"), "End to end over WebSockets", "messages");
 
 const fanout = read("fanout.json");
 if (fanout !== null) {
-  console.log(`### Fan-out (${fanout.date}): ${fanout.sockets} sockets, ${fanout.rounds} confirms: last watcher p50/p95/max ` +
-    `${fanout.lastWatcherMs.p50}/${fanout.lastWatcherMs.p95}/${fanout.lastWatcherMs.max} ms; median watcher p50 ${fanout.medianWatcherMs.p50} ms\n`);
+  const w = fanout.lastWatcherMs;
+  console.log(`### Fan-out (${fanout.date}): ${fanout.sockets} sockets, ${fanout.rounds} confirms: last watcher p50/p95/p99/max ` +
+    `${w.p50}/${w.p95}/${w.p99}/${w.max} ms; median watcher p50 ${fanout.medianWatcherMs.p50} ms\n`);
 }
 const recovery = read("recovery.json");
 if (recovery !== null) {
   console.log(`### Recovery (${recovery.date}): ${n(recovery.reservations)} live reservations, snapshot ${n(recovery.snapshotBytes)} bytes: ` +
     `first request ${recovery.fromSnapshot.medianFirstMs} ms (recovery ≈ ${recovery.fromSnapshot.medianRecoveryMs} ms); ` +
-    `with ${recovery.tail} logged commands after it: ${recovery.fromSnapshotAndTail.medianFirstMs} ms (≈ ${recovery.fromSnapshotAndTail.medianRecoveryMs} ms)\n`);
+    `with ${recovery.tail} logged commands after it: ${recovery.fromSnapshotAndTail.medianFirstMs} ms (≈ ${recovery.fromSnapshotAndTail.medianRecoveryMs} ms)` +
+    (recovery.withoutSnapshot
+      ? `; no snapshot, ${n(recovery.withoutSnapshot.logLength)} logged commands replayed: ${recovery.withoutSnapshot.medianFirstMs} ms ` +
+        `(≈ ${recovery.withoutSnapshot.medianRecoveryMs} ms)`
+      : "") + "\n");
 }
 const footprint = read("footprint.json");
 if (footprint !== null) {
