@@ -3,7 +3,10 @@
  * and the reservation's JSON form. Rows are scanned in index order, so every
  * result is independent of anything but the command history. Scans stop at
  * reservation_rows_end: rows are taken lowest first, so the rows in use
- * stay packed near the start of a table that is mostly empty. */
+ * stay packed near the start of a table that is mostly empty. Allocation
+ * keeps two derived aids (never stored, rebuilt by reservation_rebuild): a
+ * bound below which every row is in use, and each block's oldest ended
+ * time, so a full table is not walked for each new reservation. */
 #include <string.h>
 
 #include "core.h"
