@@ -91,7 +91,7 @@ static bool offered_before(const cs_entry *e, uint8_t court, int64_t start_ms) {
 static bool member_busy(const cs_facility *f, const char *member_id, int64_t start_ms, int64_t end_ms) {
     for (uint32_t i = index_member_first(f, member_id); i != INDEX_END; i = index_member_next(f, i, member_id)) {
         const cs_reservation *res = &f->reservations[i];
-        if (reservation_is_live(res) && res->start_ms < end_ms && start_ms < res->end_ms) return true;
+        if (res->start_ms < end_ms && start_ms < res->end_ms) return true; /* live: the chain holds no other */
     }
     return false;
 }

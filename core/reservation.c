@@ -133,7 +133,7 @@ uint32_t reservation_overlapping(const cs_facility *f, uint8_t court, int64_t st
         for (int64_t day = first_day; day <= last_day; day++) {
             for (uint32_t link = index_place_first(f, court, day); link != 0; link = index_place_after(f, court, day, link)) {
                 const cs_reservation *r = &f->reservations[link - 1];
-                if (r == except || !reservation_is_live(r)) continue;
+                if (r == except) continue; /* the chain holds live rows only */
                 if (r->start_ms - buffer_ms < end_ms && start_ms < r->end_ms + buffer_ms) rows[count++] = link - 1;
             }
         }

@@ -95,7 +95,7 @@ static void count_member(const cs_facility *f, const char *member_id, int64_t st
     *same_day = 0;
     for (uint32_t i = index_member_first(f, member_id); i != INDEX_END; i = index_member_next(f, i, member_id)) {
         const cs_reservation *r = &f->reservations[i];
-        if (r == except || !reservation_is_live(r)) continue;
+        if (r == except) continue; /* the chain holds live rows only */
         if (r->end_ms > now_ms) (*active)++;
         if (calendar_local_day(&f->config, r->start_ms) == day) (*same_day)++;
     }
