@@ -16,7 +16,7 @@ import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { localDate, localInstant } from "../../scripts/local-time.mjs";
 import { facilityConfig } from "../core/workloads.mjs";
-import { send, summarise } from "./load.mjs";
+import { sendJson as json, summarise } from "./load.mjs";
 import { ADMIN_TOKEN, ROOT, startRuntime } from "./runtime.mjs";
 
 const { values: options } = parseArgs({
@@ -41,11 +41,6 @@ function watch(url) {
     });
     ws.addEventListener("error", () => reject(new Error("a watcher failed to connect")), { once: true });
   });
-}
-
-async function json(agent, url, method, path, options) {
-  const reply = await send(agent, url, method, path, options);
-  return { status: reply.status, body: reply.text === "" ? null : JSON.parse(reply.text), at: performance.now() };
 }
 
 const runtime = await startRuntime("wrangler.toml");

@@ -47,6 +47,22 @@ export function send(agent, base, method, path, { body, token } = {}) {
   });
 }
 
+// send, for the benchmarks' own set-up and checks: {status, body (parsed;
+// null when empty), ms, at (performance.now() when the reply was in)}.
+export async function sendJson(agent, base, method, path, options) {
+  const reply = await send(agent, base, method, path, options);
+  return { status: reply.status, body: reply.text === "" ? null : JSON.parse(reply.text), ms: reply.ms, at: performance.now() };
+}
+
+// Runs `work(item, index)` over `items`, `width` at a time; → the results in order.
+export async function inBatches(items, width, work) {
+  const results = [];
+  for (let i = 0; i < items.length; i += width) {
+    results.push(...(await Promise.all(items.slice(i, i + width).map((item, j) => work(item, i + j)))));
+  }
+  return results;
+}
+
 // A permutation of slot indices, hottest first: evenings (17:00-21:00
 // local) of the nearest days lead; the rest by day, shuffled within it.
 export function hotOrder(slots, random) {

@@ -19,7 +19,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { localDate, localInstant } from "../../scripts/local-time.mjs";
 import { facilityConfig } from "../core/workloads.mjs";
-import { send } from "./load.mjs";
+import { inBatches, sendJson as json } from "./load.mjs";
 import { ADMIN_TOKEN, ROOT, startRuntime } from "./runtime.mjs";
 
 const { values: options } = parseArgs({
@@ -35,11 +35,6 @@ const CAPACITY = 3;
 const config = facilityConfig({
   courts: facilityConfig().courts.map((court) => ({ ...court, capacity: CAPACITY })),
 });
-
-async function json(agent, url, method, path, requestOptions) {
-  const reply = await send(agent, url, method, path, requestOptions);
-  return { status: reply.status, body: reply.text === "" ? null : JSON.parse(reply.text), ms: reply.ms };
-}
 
 // Places to book: 30 days x 16 hours x 8 courts x 3 places.
 function places() {
@@ -57,16 +52,13 @@ function places() {
 
 // Books `slots` with staff sessions (many, so none passes the request limit), 32 at a time.
 async function book(agent, url, staff, slots, offset) {
-  for (let i = 0; i < slots.length; i += 32) {
-    await Promise.all(slots.slice(i, i + 32).map(async (slot, j) => {
-      const n = offset + i + j;
-      const member = staff[n % staff.length];
-      const reply = await json(agent, url, "POST", "/api/reservations", {
-        token: member.token, body: { facilityId: FACILITY, ...slot, memberId: `r-${n}` },
-      });
-      if (reply.status !== 201) throw new Error(`book: ${reply.status} ${JSON.stringify(reply.body)}`);
-    }));
-  }
+  await inBatches(slots, 32, async (slot, i) => {
+    const n = offset + i;
+    const reply = await json(agent, url, "POST", "/api/reservations", {
+      token: staff[n % staff.length].token, body: { facilityId: FACILITY, ...slot, memberId: `r-${n}` },
+    });
+    if (reply.status !== 201) throw new Error(`book: ${reply.status} ${JSON.stringify(reply.body)}`);
+  });
 }
 
 async function stateOf(agent, url, token) {
@@ -78,20 +70,17 @@ async function stateOf(agent, url, token) {
 // Holds and releases places from `slots` (free ones) until `pairs` pairs
 // are logged, 32 at a time: two logged commands a pair, no change left.
 async function churn(agent, url, staff, slots, pairs) {
-  for (let i = 0; i < pairs; i += 32) {
-    await Promise.all(Array.from({ length: Math.min(32, pairs - i) }, async (_, j) => {
-      const n = i + j;
-      const member = staff[n % staff.length];
-      const held = await json(agent, url, "POST", "/api/realtime/attempt", {
-        token: member.token, body: { facilityId: FACILITY, ...slots[n % slots.length], memberId: `c-${n}` },
-      });
-      if (held.status !== 200) throw new Error(`attempt: ${held.status} ${JSON.stringify(held.body)}`);
-      const released = await json(agent, url, "POST", "/api/realtime/release", {
-        token: member.token, body: { facilityId: FACILITY, reservationId: held.body.reservationId },
-      });
-      if (released.status !== 200) throw new Error(`release: ${released.status} ${JSON.stringify(released.body)}`);
-    }));
-  }
+  await inBatches(Array.from({ length: pairs }, (_, n) => n), 32, async (n) => {
+    const { token } = staff[n % staff.length];
+    const held = await json(agent, url, "POST", "/api/realtime/attempt", {
+      token, body: { facilityId: FACILITY, ...slots[n % slots.length], memberId: `c-${n}` },
+    });
+    if (held.status !== 200) throw new Error(`attempt: ${held.status} ${JSON.stringify(held.body)}`);
+    const released = await json(agent, url, "POST", "/api/realtime/release", {
+      token, body: { facilityId: FACILITY, reservationId: held.body.reservationId },
+    });
+    if (released.status !== 200) throw new Error(`release: ${released.status} ${JSON.stringify(released.body)}`);
+  });
 }
 
 // Restarts on the same state `restarts` times; each time the first
@@ -123,15 +112,11 @@ async function restarts(runtime, staffToken, expected, vars = {}) {
 async function setUp(agent, url) {
   const configured = await json(agent, url, "PUT", `/api/facilities/${FACILITY}`, { token: ADMIN_TOKEN, body: config });
   if (configured.status !== 200) throw new Error(`configure: ${configured.status} ${JSON.stringify(configured.body)}`);
-  const staff = [];
-  for (let i = 0; i < 400; i += 32) {
-    staff.push(...(await Promise.all(Array.from({ length: Math.min(32, 400 - i) }, async (_, j) => {
-      const memberId = `desk-${i + j}`;
-      const minted = await json(agent, url, "POST", "/api/dev/token", { body: { memberId, role: "staff", facilities: [FACILITY] } });
-      return { memberId, token: minted.body.token };
-    }))));
-  }
-  return staff;
+  const ids = Array.from({ length: 400 }, (_, i) => `desk-${i}`);
+  return inBatches(ids, 32, async (memberId) => {
+    const minted = await json(agent, url, "POST", "/api/dev/token", { body: { memberId, role: "staff", facilities: [FACILITY] } });
+    return { memberId, token: minted.body.token };
+  });
 }
 
 let runtime = await startRuntime("wrangler.toml");

@@ -31,7 +31,7 @@ import { parseArgs } from "node:util";
 import { Agent } from "node:http";
 import { localDate, localInstant } from "../../scripts/local-time.mjs";
 import { facilityConfig } from "../core/workloads.mjs";
-import { runLoad, send } from "./load.mjs";
+import { inBatches, runLoad, sendJson as json } from "./load.mjs";
 import { ADMIN_TOKEN, ROOT, startRuntime } from "./runtime.mjs";
 import { socketTransport } from "./socket-load.mjs";
 
@@ -80,19 +80,6 @@ function slots() {
     }
   }
   return list;
-}
-
-// {status, body} with the body parsed.
-async function json(agent, url, method, path, options) {
-  const reply = await send(agent, url, method, path, options);
-  return { status: reply.status, body: reply.text === "" ? null : JSON.parse(reply.text) };
-}
-
-// Runs `work` over `items`, `width` at a time.
-async function inBatches(items, width, work) {
-  const results = [];
-  for (let i = 0; i < items.length; i += width) results.push(...(await Promise.all(items.slice(i, i + width).map(work))));
-  return results;
 }
 
 async function members(agent, url) {
