@@ -1,11 +1,12 @@
 // facility.js: FacilityObject, the Durable Object of one facility. It owns
 // the facility's core instance and feeds it commands stamped with the time,
 // fresh ids and the caller's actor. A command that changed the state is
-// logged with its effects (the outbox) in one storage transaction before the
-// reply or any broadcast leaves (glue/store.js); the outbox is then drained
-// to D1 (glue/projection.js), retried from the alarm with backoff. Every
-// SNAPSHOT_EVERY commands a snapshot replaces the log behind it; start-up
-// restores the snapshot and replays the tail. The alarm is the earlier of
+// logged in one storage transaction before the reply or any broadcast
+// leaves (glue/store.js); its effects join the outbox, which is then
+// drained to D1 (glue/projection.js), retried from the alarm with backoff.
+// Every SNAPSHOT_EVERY commands a snapshot replaces the log behind it;
+// start-up restores the snapshot and replays the tail, which also brings
+// back the effects D1 did not have yet. The alarm is the earlier of
 // the core's deadline and the next drain; the drain also puts the
 // notification effects on NOTIFICATION_QUEUE (glue/producer.js) and the
 // refunds the core asked for to Stripe (edge/refunds.js). WebSockets
@@ -121,6 +122,7 @@ export class FacilityObject extends DurableObject {
     this.#alarm = await this.ctx.storage.getAlarm();
     if (this.env.ENVIRONMENT === "development") this.#clockOffsetMs = (await this.ctx.storage.get(CLOCK_OFFSET_KEY)) ?? 0;
     this.#load();
+    if (this.#store.outbox.size() > 0) this.#drain.due = Date.now(); // left over from before the restart
     await this.#arm();
   }
 
@@ -186,7 +188,7 @@ export class FacilityObject extends DurableObject {
 
   // ---- operations of the edge itself, by RPC from the Worker ----
 
-  // {success, facilityId, seq, stateHash, logLength, snapshotSeq}.
+  // {success, facilityId, seq, stateHash, logLength, snapshotSeq, outbox}.
   async state(facilityId) {
     this.#remember(facilityId);
     const tick = await this.#tickIfConfigured();
@@ -201,6 +203,7 @@ export class FacilityObject extends DurableObject {
         stateHash: hashHex(this.#core.stateHash()),
         logLength: this.#store.logLength,
         snapshotSeq: snapshot?.seq ?? null,
+        outbox: this.#store.outbox.size(),
       },
     };
   }
@@ -306,10 +309,11 @@ export class FacilityObject extends DurableObject {
     return { status: output.status, reply: output.reply, seq: output.seq };
   }
 
-  // Runs one command. If it changed the state, logs it with its effects
-  // (and a snapshot when one is due) before anything leaves, starts the
-  // drain, and broadcasts. A core failure (a trap) or a storage failure
-  // rebuilds the core from storage and returns null: nothing was applied.
+  // Runs one command. If it changed the state, logs it (and a snapshot
+  // when one is due) before anything leaves, adds its effects to the
+  // outbox, starts the drain, and broadcasts. A core failure (a trap) or a
+  // storage failure rebuilds the core from storage and returns null:
+  // nothing was applied.
   async #commit(command, now) {
     let output;
     try {
@@ -347,7 +351,8 @@ export class FacilityObject extends DurableObject {
   }
 
   // Restores the core from storage: the latest snapshot, then the log
-  // after it. If the stored state cannot be read, says so loudly and keeps
+  // after it, which puts the effects still waiting for D1 back in the
+  // outbox. If the stored state cannot be read, says so loudly and keeps
   // answering 500 rather than serving a facility that lost data.
   #load() {
     try {
@@ -359,10 +364,7 @@ export class FacilityObject extends DurableObject {
         if (!core.restore(snapshot.bytes)) throw new Error(`snapshot ${snapshot.seq} is malformed`);
         ({ seq: after, deadline } = snapshot);
       }
-      let output = null; // only the last command's deadline counts: parse that one
-      this.#store.log.forEachAfter(after, (command) => {
-        output = core.run(command);
-      });
+      const output = this.#store.replay(after, (command) => core.run(command));
       if (output !== null) deadline = JSON.parse(output).deadline;
       this.#core = core;
       this.#deadline = deadline;

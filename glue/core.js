@@ -5,6 +5,7 @@
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder("utf-8", { fatal: true });
+const headDecoder = new TextDecoder(); // a command's first bytes, which may end inside a character
 const EMPTY_ARGS = encoder.encode("{}");
 
 // The envelope `{"op","now","newId","actor","params","args"}` with the
@@ -19,6 +20,14 @@ export function encodeCommand({ op, now, newId, actor, params }, args = EMPTY_AR
   command.set(body, head.length);
   command[command.length - 1] = 0x7d; // "}"
   return command;
+}
+
+// The `now` of a command from encodeCommand (its second field), in ms.
+export function commandNow(command) {
+  const head = headDecoder.decode(command.subarray(0, 64));
+  const match = /^\{"op":"[a-z_]+","now":(-?\d+)[,}]/.exec(head);
+  if (match === null) throw new Error(`a logged command without its time: ${head}`);
+  return Number(match[1]);
 }
 
 export class Core {

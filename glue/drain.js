@@ -31,7 +31,6 @@ export class OutboxDrain {
     this.#outbox = outbox;
     this.#write = write;
     this.#log = log;
-    if (outbox.size() > 0) this.due = Date.now(); // left over from before a restart
   }
 
   // After a commit that added rows: run now (or SPACING_MS after the last

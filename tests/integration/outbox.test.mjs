@@ -1,10 +1,15 @@
-// outbox.test.mjs: the transactional outbox survives a crash between commit
-// and drain. The first runtime has draining switched off (OUTBOX_DRAIN=off,
-// a development-only switch that makes every drain fail as if D1 were
-// down), so replies are released while D1 has none of the changes; it is
-// then killed (SIGKILL). A normal runtime on the same storage catches D1 up
-// from the alarm, without any request waking the facility: exactly one
-// audit row per change, and projected reservations equal to the live ones.
+// outbox.test.mjs: the outbox survives a crash between commit and drain.
+// The first runtime has draining switched off (OUTBOX_DRAIN=off, a
+// development-only switch that makes every drain fail as if D1 were down),
+// so replies are released while D1 has none of the changes; halfway, a
+// snapshot trims the log, so the older effects must have gone to the
+// outbox table while the newer ones wait in memory. It is then killed
+// (SIGKILL). A second runtime, draining still off, has every effect back
+// (the table's, and the log's replay for the rest). A normal runtime on the
+// same storage catches D1 up from the alarm, without any request waking
+// the facility: exactly one audit row per change, and projected
+// reservations equal to the live ones. A last runtime, draining off again,
+// regenerates nothing: the drain stored how far it got.
 import assert from "node:assert/strict";
 import { after, test } from "node:test";
 import { DATE, Stack, assertError, at, eventually } from "./harness.mjs";
@@ -30,6 +35,8 @@ test("D1 catches up exactly after a crash between commit and drain", async () =>
     expected.push([reservationId, "attempt"], [reservationId, "confirm"]);
     ids.push(reservationId);
   }
+  const snapshot = await stack.request(`/api/facilities/${facilityId}/snapshot`, { method: "POST", token: staff.token });
+  assert.equal(snapshot.status, 200);
   assert.equal((await member.delete(`/api/reservations/${ids[1]}`, { reason: "rain" })).status, 200);
   expected.push([ids[1], "cancel"]);
   const booked = await staff.post("/api/reservations", {
@@ -46,6 +53,14 @@ test("D1 catches up exactly after a crash between commit and drain", async () =>
   const seq = await stack.seq(facilityId, DATE);
   assertError(await staff.post("/api/realtime/sync", { facilityId }), 503, "unavailable");
   assert.equal(await stack.seq(facilityId, DATE), seq);
+
+  const waiting = await outboxSize(staff, facilityId);
+  assert.ok(waiting >= expected.length, `${waiting} effects wait for D1`);
+
+  // Restarted, still unable to drain: the same effects wait, none twice.
+  await stack.kill();
+  stack = await Stack.start({ persistTo: stack.persistTo, vars: { OUTBOX_DRAIN: "off" } });
+  assert.equal(await outboxSize(staff, facilityId), waiting);
 
   await stack.kill();
   stack = await Stack.start({ persistTo: stack.persistTo });
@@ -83,4 +98,20 @@ test("D1 catches up exactly after a crash between commit and drain", async () =>
   assert.equal(state.status, 200);
   const again = await stack.request(`/api/facilities/${facilityId}/audit`, { token: staff.token });
   assert.equal(again.body.entries.length, expected.length);
+  await eventually(async () => (await outboxSize(staff, facilityId)) === 0 || undefined, { what: "the outbox emptying" });
+
+  // Restarted once more with draining off: the log still holds the commands
+  // since the snapshot, but their effects are known drained.
+  await stack.kill();
+  stack = await Stack.start({ persistTo: stack.persistTo, vars: { OUTBOX_DRAIN: "off" } });
+  assert.equal(await outboxSize(staff, facilityId), 0);
+  const log = (await stack.request(`/api/facilities/${facilityId}/state`, { token: staff.token })).body.logLength;
+  assert.ok(log > 0, "commands since the snapshot are still logged");
 });
+
+// How many effects of the facility wait for D1 (GET .../state's `outbox`).
+async function outboxSize(staff, facilityId) {
+  const state = await stack.request(`/api/facilities/${facilityId}/state`, { token: staff.token });
+  assert.equal(state.status, 200);
+  return state.body.outbox;
+}

@@ -61,7 +61,9 @@ test("snapshots every N commands and on demand; a restart restores snapshot + ta
   await stack.kill();
   stack = await Stack.start({ persistTo: stack.persistTo, vars });
   const restarted = await state();
-  assert.deepEqual(restarted, last, "same seq, hash, tail and snapshot after the restart");
+  // The outbox's count is the drain's progress, which goes on meanwhile.
+  const durable = ({ outbox, ...rest }) => (assert.equal(typeof outbox, "number"), rest);
+  assert.deepEqual(durable(restarted), durable(last), "same seq, hash, tail and snapshot after the restart");
   assert.deepEqual((await stack.request(board)).body, day);
 });
 
