@@ -1,7 +1,8 @@
 // drain.js: when and how a facility's outbox goes to D1. Reads the oldest
 // rows (glue/outbox.js), as many as fit one D1 batch, hands them to
 // `write` (glue/projection.js's writeRows) and removes them once it
-// resolved; a failure keeps them and backs off. `due` is when the next run
+// resolved, storing how far it got once a run; a failure keeps them and
+// backs off. `due` is when the next run
 // should happen (ms, or null when there is nothing to do): the facility
 // object folds it into its one alarm. One run at a time, starting at least
 // SPACING_MS after the one before. No platform API here: the writer comes
@@ -77,17 +78,20 @@ export class OutboxDrain {
   async #batches() {
     this.#lastStart = Date.now();
     let failed = false;
+    let drained = null; // the last row written
     for (let batch = 0; batch < BATCHES && !failed; batch++) {
       const rows = this.#next();
       if (rows.length === 0) break;
       try {
         await this.#write(rows);
-        this.#outbox.removeThrough(rows.at(-1));
+        drained = rows.at(-1);
+        this.#outbox.removeThrough(drained);
       } catch (error) {
         this.#log(error);
         failed = true;
       }
     }
+    if (drained !== null) this.#outbox.markDrained(drained); // once a run: one write, not one a batch
     const now = Date.now();
     if (failed) {
       this.#failures++;

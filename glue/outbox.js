@@ -6,8 +6,9 @@
 // trim log rows whose effects are still waiting (or when more than
 // PENDING_MAX wait) are they written to the `outbox` table, in that same
 // transaction. The drain takes rows oldest first, the table's before the
-// pending ones (the table's are always older), and once D1 has them
-// removes them and stores how far it got (the `outbox_drained` mark).
+// pending ones (the table's are always older), removes them once D1 has
+// them, and at the end of its run stores how far it got (the
+// `outbox_drained` mark).
 // Start-up replays the log and hands back, through restore(), the effects
 // after the later of that mark and the table's last row. Rows are
 // {logSeq, idx, at, effect}, ordered by (logSeq, idx). Takes the
@@ -97,13 +98,8 @@ export class Outbox {
     return rows.concat(this.#pending.slice(0, limit - rows.length));
   }
 
-  // Removes every row up to and including `row` (the last one drained) and
-  // remembers how far the drain got.
+  // Removes every row up to and including `row` (the last one drained).
   removeThrough({ logSeq, idx }) {
-    this.#sql.exec(
-      "INSERT INTO outbox_drained (id, log_seq, idx) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET log_seq = excluded.log_seq, idx = excluded.idx",
-      logSeq, idx,
-    );
     if (this.#stored > 0) {
       this.#sql.exec("DELETE FROM outbox WHERE log_seq < ? OR (log_seq = ? AND idx <= ?)", logSeq, logSeq, idx);
       this.#stored = this.#sql.exec("SELECT count(*) AS n FROM outbox").one().n;
@@ -111,6 +107,15 @@ export class Outbox {
     let drained = 0;
     while (drained < this.#pending.length && !after(this.#pending[drained], { logSeq, idx })) drained++;
     this.#pending.splice(0, drained);
+  }
+
+  // Stores how far the drain got: `row` and every row before it are in D1.
+  // Until then a restart may send some of them again, which changes nothing.
+  markDrained({ logSeq, idx }) {
+    this.#sql.exec(
+      "INSERT INTO outbox_drained (id, log_seq, idx) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET log_seq = excluded.log_seq, idx = excluded.idx",
+      logSeq, idx,
+    );
   }
 
   size() {
