@@ -25,7 +25,7 @@ export function encodeCommand({ op, now, newId, actor, params }, args = EMPTY_AR
 // The `now` of a command from encodeCommand (its second field), in ms.
 export function commandNow(command) {
   const head = headDecoder.decode(command.subarray(0, 64));
-  const match = /^\{"op":"[a-z_]+","now":(-?\d+)[,}]/.exec(head);
+  const match = /^\{"op":"[^"]*","now":(-?\d+)[,}]/.exec(head);
   if (match === null) throw new Error(`a logged command without its time: ${head}`);
   return Number(match[1]);
 }
