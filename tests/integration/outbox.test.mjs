@@ -12,7 +12,8 @@
 // regenerates nothing: the drain stored how far it got.
 import assert from "node:assert/strict";
 import { after, test } from "node:test";
-import { DATE, Stack, assertError, at, eventually } from "./harness.mjs";
+import { localDate } from "../../scripts/local-time.mjs";
+import { DATE, Stack, TIME_ZONE, assertError, at, eventually } from "./harness.mjs";
 
 let stack;
 after(() => stack?.stop());
@@ -107,6 +108,64 @@ test("D1 catches up exactly after a crash between commit and drain", async () =>
   assert.equal(await outboxSize(staff, facilityId), 0);
   const log = (await stack.request(`/api/facilities/${facilityId}/state`, { token: staff.token })).body.logLength;
   assert.ok(log > 0, "commands since the snapshot are still logged");
+});
+
+// More than 4,096 effects waiting in memory go to the outbox table with the
+// command that would pass that bound, without a snapshot (as at a facility
+// too large for one while D1 is down). Past it, the count survives a
+// killed runtime (the table's rows and the log's regenerated ones, none
+// twice), and D1 then gets every change once.
+test("past 4,096 effects waiting, the count survives a crash and D1 gets every change once", async () => {
+  const facilityId = "outbox-bound";
+  await stack?.stop();
+  stack = await Stack.start({ vars: { OUTBOX_DRAIN: "off", SNAPSHOT_EVERY: "100000" } });
+  await stack.configure(facilityId);
+  const staff = await stack.as("desk", { role: "staff", facilities: [facilityId] });
+  // One slot of its own for each member (two days, 4 courts, 08:00-20:00),
+  // held, confirmed and cancelled 7 times: 21 commands, under the 30 per 10 s
+  // a member may send.
+  const slots = [];
+  for (const date of [localDate(TIME_ZONE, 4), localDate(TIME_ZONE, 5)]) {
+    for (const courtId of ["court-1", "court-2", "court-3", "court-4"]) {
+      for (let hour = 8; hour < 20; hour++) {
+        slots.push({ courtId, startTime: at(`${hour}:00`.padStart(5, "0"), date), endTime: at(`${hour + 1}:00`.padStart(5, "0"), date) });
+      }
+    }
+  }
+  const cycles = 7;
+  const members = await Promise.all(slots.map((_, i) => stack.as(`bound-${i}`)));
+  const cycle = async (member, memberId, slot) => {
+    const held = await member.post("/api/realtime/attempt", { facilityId, ...slot, memberId });
+    assert.equal(held.status, 200, JSON.stringify(held.body));
+    const { reservationId } = held.body;
+    assert.equal((await member.post("/api/realtime/confirm", { facilityId, reservationId })).status, 200);
+    assert.equal((await member.delete(`/api/reservations/${reservationId}`, { reason: "test" })).status, 200);
+  };
+  for (let from = 0; from < slots.length; from += 16) {
+    await Promise.all(slots.slice(from, from + 16).map(async (slot, k) => {
+      for (let n = 0; n < cycles; n++) await cycle(members[from + k], `bound-${from + k}`, slot);
+    }));
+  }
+  const waiting = await outboxSize(staff, facilityId);
+  assert.ok(waiting > 4096, `${waiting} effects wait, past the bound of 4,096 in memory`);
+
+  await stack.kill();
+  stack = await Stack.start({ persistTo: stack.persistTo, vars: { OUTBOX_DRAIN: "off", SNAPSHOT_EVERY: "100000" } });
+  assert.equal(await outboxSize(staff, facilityId), waiting);
+
+  await stack.kill();
+  stack = await Stack.start({ persistTo: stack.persistTo, vars: { SNAPSHOT_EVERY: "100000" } });
+  await eventually(async () => (await outboxSize(staff, facilityId)) === 0 || undefined, { what: "the outbox emptying", timeoutMs: 60_000 });
+  const actions = new Map();
+  for (let after = ""; ;) {
+    const page = await stack.request(`/api/facilities/${facilityId}/audit${after}`, { token: staff.token });
+    assert.equal(page.status, 200);
+    for (const entry of page.body.entries) actions.set(entry.action, (actions.get(entry.action) ?? 0) + 1);
+    if (page.body.next === null) break;
+    after = `?after=${page.body.next}`;
+  }
+  const changes = slots.length * cycles;
+  assert.deepEqual(Object.fromEntries(actions), { attempt: changes, confirm: changes, cancel: changes });
 });
 
 // How many effects of the facility wait for D1 (GET .../state's `outbox`).
