@@ -65,21 +65,31 @@ export async function claimAll(db, notices, nowMs, leaseMs) {
   });
 }
 
-// The statement that records `notice` (the queue message) as `queued` at
-// `atMs`, unless its row exists; run in the drain's batch.
-export function queuedStatement(db, notice, atMs) {
+// The statement that records each of `notices` ([{notice, atMs}]: the
+// queue message and when its command ran) as `queued`, unless its row
+// exists; one statement for all of them (their values as one JSON array),
+// run in the drain's batch.
+export function queuedStatement(db, notices) {
+  const values = notices.map(({ notice, atMs }) => [
+    dedupeKey(notice.facilityId, notice.noticeId), notice.noticeId, notice.kind, notice.reservationId ?? null,
+    notice.waitlistId ?? null, notice.memberId ?? null, notice.facilityId, notice.minutesBefore ?? null,
+    JSON.stringify(notice), atMs, iso(atMs),
+  ]);
   return db
     .prepare(
       `INSERT INTO notification_log (id, notice_id, notification_type, reservation_id, waitlist_id, member_id,
          facility_id, minutes_before, data, state, attempts, claimed_ms, updated_at)
-       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'queued', 0, ?10, ?11)
+       SELECT ${columns(9)}, 'queued', 0, ${columns(2, 9)}
+       FROM json_each(?1) WHERE true
        ON CONFLICT (id) DO NOTHING`,
     )
-    .bind(
-      dedupeKey(notice.facilityId, notice.noticeId), notice.noticeId, notice.kind, notice.reservationId ?? null,
-      notice.waitlistId ?? null, notice.memberId ?? null, notice.facilityId, notice.minutesBefore ?? null,
-      JSON.stringify(notice), atMs, iso(atMs),
-    );
+    .bind(JSON.stringify(values));
+}
+
+// `count` columns of a json_each row that is an array, from index `from`:
+// "json_extract(value, '$[0]'), json_extract(value, '$[1]'), ...".
+export function columns(count, from = 0) {
+  return Array.from({ length: count }, (_, i) => `json_extract(value, '$[${from + i}]')`).join(", ");
 }
 
 // Notices `queued` since before `beforeMs` (no consumer has claimed them:

@@ -11,13 +11,24 @@
 // (glue/notification-log.js) in the same batch, so D1 knows of every notice
 // before glue/producer.js puts it on the queue, and the cron sweep can send
 // one again if the queue lost it. Takes the D1 binding.
-import { queuedStatement } from "./notification-log.js";
+import { columns, queuedStatement } from "./notification-log.js";
 import { reminderStatements } from "./reminder-jobs.js";
 
 // The statements for outbox rows [{logSeq, idx, at, effect}] of
-// `facilityId`, in order.
+// `facilityId`. The reservations and notices of all the rows go in one
+// statement per table (their values as one JSON array); each other row has
+// statements of its own, in order. Order between tables does not matter,
+// and within each every write is ordered by itself (see above).
 export function statementsFor(db, facilityId, rows) {
-  return rows.flatMap((row) => WRITERS[row.effect.type]?.(db, facilityId, row) ?? []);
+  const statements = [];
+  const reservations = rows.filter((row) => row.effect.type === "reservation");
+  if (reservations.length > 0) statements.push(...reservationStatements(db, facilityId, reservations));
+  const notices = rows.filter((row) => row.effect.type === "notification");
+  if (notices.length > 0) {
+    statements.push(queuedStatement(db, notices.map(({ at, effect }) => ({ notice: { facilityId, ...effect.notification }, atMs: at }))));
+  }
+  for (const row of rows) statements.push(...(WRITERS[row.effect.type]?.(db, facilityId, row) ?? []));
+  return statements;
 }
 
 // Writes the rows in one D1 batch (a transaction: all or nothing).
@@ -32,45 +43,50 @@ export function statementCount(row) {
   return row.effect.type === "reservation" || row.effect.type === "reminders" ? 2 : 1 + (row.effect.type === "facility" ? 2 : 0);
 }
 
+// Reservation rows: each reservation upserted when newer (`version`; of
+// several versions of one reservation the newest stays, whatever the
+// order), and an audit row for each.
+function reservationStatements(db, facilityId, rows) {
+  const reservations = rows.map(({ effect: { reservation: r } }) => [
+    r.reservationId, r.courtId, r.memberId, r.startTime, r.endTime, Date.parse(r.startTime), Date.parse(r.endTime),
+    r.partySize, r.status, r.version, r.holdExpiry ?? null, r.createdAt, r.updatedAt,
+    r.payment === undefined ? null : JSON.stringify(r.payment),
+  ]);
+  const audits = rows.map(({ logSeq, idx, effect: { action, actor, fromStatus, previous, reservation: r } }) => [
+    logSeq, idx, r.reservationId, action, actor?.memberId ?? null, actor?.role ?? null, r.updatedAt,
+    fromStatus ?? null, previous?.courtId ?? null, previous?.startTime ?? null, previous?.endTime ?? null,
+    r.status, r.courtId, r.startTime, r.endTime,
+  ]);
+  return [
+    db
+      .prepare(
+        `INSERT INTO reservations (reservation_id, facility_id, court_id, member_id, start_time, end_time,
+           start_ms, end_ms, party_size, status, version, hold_expiry, created_at, updated_at, payment)
+         SELECT ${columns(1)}, ?1, ${columns(13, 1)}
+         FROM json_each(?2) WHERE true
+         ON CONFLICT (reservation_id) DO UPDATE SET court_id = excluded.court_id,
+           start_time = excluded.start_time, end_time = excluded.end_time, start_ms = excluded.start_ms,
+           end_ms = excluded.end_ms, party_size = excluded.party_size, status = excluded.status,
+           version = excluded.version, hold_expiry = excluded.hold_expiry, updated_at = excluded.updated_at,
+           payment = excluded.payment
+         WHERE excluded.version > reservations.version`,
+      )
+      .bind(facilityId, JSON.stringify(reservations)),
+    db
+      .prepare(
+        `INSERT OR IGNORE INTO audit_log (facility_id, log_seq, idx, reservation_id, action, actor_member_id,
+           actor_role, at, from_status, from_court_id, from_start_time, from_end_time, to_status, court_id,
+           start_time, end_time)
+         SELECT ?1, ${columns(15)}
+         FROM json_each(?2)`,
+      )
+      .bind(facilityId, JSON.stringify(audits)),
+  ];
+}
+
+// The writers of the other effects, a row at a time.
 const WRITERS = {
-  notification: (db, facilityId, { at, effect }) => [queuedStatement(db, { facilityId, ...effect.notification }, at)],
-
   reminders: (db, facilityId, row) => reminderStatements(db, facilityId, row),
-
-  reservation: (db, facilityId, { logSeq, idx, effect }) => {
-    const { action, actor, fromStatus, previous, reservation: r } = effect;
-    return [
-      db
-        .prepare(
-          `INSERT INTO reservations (reservation_id, facility_id, court_id, member_id, start_time, end_time,
-             start_ms, end_ms, party_size, status, version, hold_expiry, created_at, updated_at, payment)
-           VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
-           ON CONFLICT (reservation_id) DO UPDATE SET court_id = excluded.court_id,
-             start_time = excluded.start_time, end_time = excluded.end_time, start_ms = excluded.start_ms,
-             end_ms = excluded.end_ms, party_size = excluded.party_size, status = excluded.status,
-             version = excluded.version, hold_expiry = excluded.hold_expiry, updated_at = excluded.updated_at,
-             payment = excluded.payment
-           WHERE excluded.version > reservations.version`,
-        )
-        .bind(
-          r.reservationId, facilityId, r.courtId, r.memberId, r.startTime, r.endTime,
-          Date.parse(r.startTime), Date.parse(r.endTime), r.partySize, r.status, r.version,
-          r.holdExpiry ?? null, r.createdAt, r.updatedAt, r.payment === undefined ? null : JSON.stringify(r.payment),
-        ),
-      db
-        .prepare(
-          `INSERT OR IGNORE INTO audit_log (facility_id, log_seq, idx, reservation_id, action, actor_member_id,
-             actor_role, at, from_status, from_court_id, from_start_time, from_end_time, to_status, court_id,
-             start_time, end_time)
-           VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)`,
-        )
-        .bind(
-          facilityId, logSeq, idx, r.reservationId, action, actor?.memberId ?? null, actor?.role ?? null,
-          r.updatedAt, fromStatus ?? null, previous?.courtId ?? null, previous?.startTime ?? null,
-          previous?.endTime ?? null, r.status, r.courtId, r.startTime, r.endTime,
-        ),
-    ];
-  },
 
   // The courts are replaced only when this facility row is newer than the
   // stored one (the facility row itself is written last in the batch).

@@ -10,21 +10,25 @@
 // settled. Idempotent, so a batch drained twice changes nothing.
 export function reminderStatements(db, facilityId, { at, effect }) {
   const updatedAt = new Date(at).toISOString();
-  return [
-    db
+  const statements = [];
+  if ((effect.scheduled ?? []).length > 0) {
+    statements.push(db
       .prepare(
         `INSERT OR IGNORE INTO reminder_jobs (job_id, facility_id, reservation_id, scheduled_for, state, updated_at)
          SELECT json_extract(value, '$.jobId'), ?1, ?2, json_extract(value, '$.scheduledFor'), 'scheduled', ?3
          FROM json_each(?4)`,
       )
-      .bind(facilityId, effect.reservationId, updatedAt, JSON.stringify(effect.scheduled ?? [])),
-    db
+      .bind(facilityId, effect.reservationId, updatedAt, JSON.stringify(effect.scheduled)));
+  }
+  if ((effect.cancelled ?? []).length > 0) {
+    statements.push(db
       .prepare(
         `UPDATE reminder_jobs SET state = 'cancelled', updated_at = ?2
          WHERE state = 'scheduled' AND job_id IN (SELECT value FROM json_each(?1))`,
       )
-      .bind(JSON.stringify(effect.cancelled ?? []), updatedAt),
-  ];
+      .bind(JSON.stringify(effect.cancelled), updatedAt));
+  }
+  return statements;
 }
 
 // The notifier settled the reminder `jobId`: `state` is 'sent' or 'failed'.
