@@ -2,10 +2,10 @@
 // has them, kept so that a crash never loses one. The core is
 // deterministic, so a logged command's effects come back whenever the log
 // is replayed: while its command is in the log, an effect needs no row of
-// its own and waits in memory ("pending"). Only when a snapshot is about to
-// trim log rows whose effects are still waiting (or when more than
-// PENDING_MAX wait) are they written to the `outbox` table, in that same
-// transaction. The drain takes rows oldest first, the table's before the
+// its own and waits in memory ("pending"). Only when a snapshot or a
+// rebuild is about to trim log rows whose effects are still waiting (or
+// when more than PENDING_MAX wait) are they written to the `outbox` table,
+// in that same transaction. The drain takes rows oldest first, the table's before the
 // pending ones (the table's are always older), removes them once D1 has
 // them, and at the end of its run stores how far it got (the
 // `outbox_drained` mark).
