@@ -116,13 +116,12 @@ export class FacilityObject extends DurableObject {
     this.#sockets.enableAutoPong();
     this.#store = new FacilityStore(this.ctx.storage);
     this.#facilityId = this.#store.facilityId;
+    this.#alarm = await this.ctx.storage.getAlarm();
+    if (this.env.ENVIRONMENT === "development") this.#clockOffsetMs = (await this.ctx.storage.get(CLOCK_OFFSET_KEY)) ?? 0;
+    this.#load(); // the replay puts the effects still waiting back in the outbox
     this.#drain = new OutboxDrain(this.#store.outbox, (rows) => this.#writeRows(rows), (error) => {
       console.error(`facility ${this.#facilityId}: draining the outbox to D1 failed; retrying later`, error);
     });
-    this.#alarm = await this.ctx.storage.getAlarm();
-    if (this.env.ENVIRONMENT === "development") this.#clockOffsetMs = (await this.ctx.storage.get(CLOCK_OFFSET_KEY)) ?? 0;
-    this.#load();
-    if (this.#store.outbox.size() > 0) this.#drain.due = Date.now(); // left over from before the restart
     await this.#arm();
   }
 

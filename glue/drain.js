@@ -2,9 +2,8 @@
 // rows (glue/outbox.js), as many as fit one D1 batch, hands them to
 // `write` (glue/projection.js's writeRows) and removes them once it
 // resolved, storing how far it got once a run; a failure keeps them and
-// backs off. `due` is when the next run
-// should happen (ms, or null when there is nothing to do): the facility
-// object folds it into its one alarm. One run at a time, starting at least
+// backs off. `due` is when the next run should happen (ms, or null when
+// there is nothing to do): the facility object folds it into its one alarm. One run at a time, starting at least
 // SPACING_MS after the one before. No platform API here: the writer comes
 // from the caller.
 import { statementCount } from "./projection.js";
@@ -32,6 +31,7 @@ export class OutboxDrain {
     this.#outbox = outbox;
     this.#write = write;
     this.#log = log;
+    if (outbox.size() > 0) this.due = Date.now(); // left over from before a restart
   }
 
   // After a commit that added rows: run now (or SPACING_MS after the last
