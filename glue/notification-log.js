@@ -18,6 +18,7 @@
 // later write names the claim it holds (its `attempts` count), so an
 // attempt that outlived its lease cannot overwrite its successor's result.
 // Takes the D1 binding; times are ms since the epoch.
+import { columns } from "./json-rows.js";
 
 export const STATES = ["queued", "claimed", "retrying", "sent", "failed", "skipped"];
 
@@ -84,12 +85,6 @@ export function queuedStatement(db, notices) {
        ON CONFLICT (id) DO NOTHING`,
     )
     .bind(JSON.stringify(values));
-}
-
-// `count` columns of a json_each row that is an array, from index `from`:
-// "json_extract(value, '$[0]'), json_extract(value, '$[1]'), ...".
-export function columns(count, from = 0) {
-  return Array.from({ length: count }, (_, i) => `json_extract(value, '$[${from + i}]')`).join(", ");
 }
 
 // Notices `queued` since before `beforeMs` (no consumer has claimed them:

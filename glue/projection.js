@@ -11,7 +11,8 @@
 // (glue/notification-log.js) in the same batch, so D1 knows of every notice
 // before glue/producer.js puts it on the queue, and the cron sweep can send
 // one again if the queue lost it. Takes the D1 binding.
-import { columns, queuedStatement } from "./notification-log.js";
+import { columns } from "./json-rows.js";
+import { queuedStatement } from "./notification-log.js";
 import { reminderStatements } from "./reminder-jobs.js";
 
 // The statements for outbox rows [{logSeq, idx, at, effect}] of
@@ -39,6 +40,8 @@ export async function writeRows(db, facilityId, rows) {
 
 // How many statements one row needs at most (a facility: its courts, two
 // more for the row and the old courts); callers size batches with it.
+// Reservation and notification rows share their batch's statements, so
+// for them it over-counts: a bound, not a count.
 export function statementCount(row) {
   return row.effect.type === "reservation" || row.effect.type === "reminders" ? 2 : 1 + (row.effect.type === "facility" ? 2 : 0);
 }
