@@ -51,6 +51,29 @@ static int hex_value(uint8_t c) {
     return -1;
 }
 
+/* Eight bytes at a time: the high bit of each byte of the result is set
+ * where a byte of `x` is below 0x20, a quote or a backslash. Exact about
+ * whether any is; a borrow can also mark bytes above a true one, so only
+ * the lowest mark is sure to be right (first_marked_byte). */
+static uint64_t special_bytes(uint64_t x) {
+    const uint64_t ones = UINT64_C(0x0101010101010101), highs = UINT64_C(0x8080808080808080);
+    uint64_t quote = x ^ (ones * '"'), backslash = x ^ (ones * '\\');
+    return (((x - ones * 0x20) & ~x) | ((quote - ones) & ~quote) | ((backslash - ones) & ~backslash)) & highs;
+}
+
+/* How many bytes of a word `found` in (not 0) surely precede its first
+ * special byte. Little-endian, the lowest marked byte is the first one
+ * (borrows only run to higher bytes); otherwise none is sure, and the
+ * caller's byte loop finds it. */
+static size_t first_marked_byte(uint64_t found) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    return (size_t)__builtin_ctzll(found) / 8;
+#else
+    (void)found;
+    return 0;
+#endif
+}
+
 /* ------------------------------------------------------------------ */
 /* UTF-8                                                              */
 /* ------------------------------------------------------------------ */
@@ -338,12 +361,37 @@ static bool decode_raw(parser *p, decoding *d) {
     return true;
 }
 
+/* How many bytes from `s` are printable ASCII other than a quote or a
+ * backslash: the bytes a string takes as they are, checked eight at a
+ * time, then one at a time. */
+static size_t plain_ascii_run(const uint8_t *s, size_t avail) {
+    const uint64_t highs = UINT64_C(0x8080808080808080);
+    size_t i = 0;
+    for (; i + 8 <= avail; i += 8) {
+        uint64_t x;
+        memcpy(&x, s + i, 8);
+        uint64_t found = (special_bytes(x) | x) & highs;
+        if (found != 0) {
+            i += first_marked_byte(found);
+            break;
+        }
+    }
+    while (i < avail && s[i] >= 0x20 && s[i] < 0x80 && s[i] != '"' && s[i] != '\\') i++;
+    return i;
+}
+
 /* Decodes the string at p->pos (its opening quote) into the arena and sets
- * the node's str, str_len and length. */
+ * the node's str, str_len and length. Runs of plain ASCII are copied at
+ * once; anything else goes a character at a time. */
 static bool parse_string(parser *p, uint32_t index) {
     decoding d = {.start = p->pos, .len = 0};
     p->pos++;
     for (;;) {
+        size_t run = plain_ascii_run(p->input + p->pos, p->length - p->pos);
+        if (run > 0) {
+            if (!put_decoded(p, &d, p->input + p->pos, run)) return false;
+            p->pos += run;
+        }
         if (p->pos >= p->length) return fail_end(p);
         uint8_t c = p->input[p->pos];
         if (c == '"') break;
@@ -648,14 +696,15 @@ static bool needs_escape(uint8_t c) { return c < 0x20 || c == '"' || c == '\\'; 
  * below 0x20, a quote or a backslash in a word stops the word, exactly),
  * then one at a time. */
 static size_t plain_prefix(const char *text, size_t len) {
-    const uint64_t ones = UINT64_C(0x0101010101010101), highs = UINT64_C(0x8080808080808080);
     size_t i = 0;
     for (; i + 8 <= len; i += 8) {
         uint64_t x;
         memcpy(&x, text + i, 8);
-        uint64_t quote = x ^ (ones * '"'), backslash = x ^ (ones * '\\');
-        uint64_t found = ((x - ones * 0x20) & ~x) | ((quote - ones) & ~quote) | ((backslash - ones) & ~backslash);
-        if ((found & highs) != 0) break;
+        uint64_t found = special_bytes(x);
+        if (found != 0) {
+            i += first_marked_byte(found);
+            break;
+        }
     }
     while (i < len && !needs_escape((uint8_t)text[i])) i++;
     return i;
@@ -725,13 +774,30 @@ void json_object_end(json_writer *w) { end_container(w, '}'); }
 void json_array_begin(json_writer *w) { begin_container(w, '['); }
 void json_array_end(json_writer *w) { end_container(w, ']'); }
 
+/* A key that needs no escape (all of the core's) is written in one go:
+ * its comma, quotes and colon around one copy. */
 void json_key(json_writer *w, const char *key) {
     if (w->after_key) misuse(w);
-    if (w->has_items[w->depth]) put_char(w, ',');
+    size_t len = 0;
+    bool plain = true;
+    for (uint8_t c; (c = (uint8_t)key[len]) != 0; len++) plain &= !needs_escape(c);
+    bool comma = w->has_items[w->depth];
     w->has_items[w->depth] = true;
-    put_quoted(w, key, strlen(key));
-    put_char(w, ':');
     w->after_key = true;
+    if (w->overflow || len + 4 > w->cap - w->len || !plain) {
+        if (comma) put_char(w, ',');
+        put_quoted(w, key, len);
+        put_char(w, ':');
+        return;
+    }
+    uint8_t *out = w->buf + w->len;
+    if (comma) *out++ = ',';
+    *out++ = '"';
+    memcpy(out, key, len);
+    out += len;
+    *out++ = '"';
+    *out++ = ':';
+    w->len = (size_t)(out - w->buf);
 }
 
 void json_string(json_writer *w, const char *text) { json_string_n(w, text, strlen(text)); }
