@@ -9,18 +9,32 @@
 #include "civil.h"
 #include "core.h"
 
-/* `rows`/`count`: the live reservations on `court` that overlap the day. */
-static const char *slot_status(const cs_facility *f, uint8_t court, const uint32_t *rows, uint32_t count,
-                               int64_t start_ms, int64_t end_ms, uint32_t *remaining) {
-    uint32_t capacity = f->config.courts[court].capacity;
-    if (blocks_overlap(f, court, start_ms, end_ms)) {
+/* The live reservations on a court that overlap the day: `rows`/`count`,
+ * and their spans when there are few enough (`spans` NULL otherwise). */
+typedef struct court_day {
+    uint8_t court;
+    const uint32_t *rows;
+    uint32_t count;
+    const reservation_span *spans;
+} court_day;
+
+static const char *slot_status(const cs_facility *f, const court_day *d, int64_t start_ms, int64_t end_ms,
+                               uint32_t *remaining) {
+    uint32_t capacity = f->config.courts[d->court].capacity;
+    if (blocks_overlap(f, d->court, start_ms, end_ms)) {
         *remaining = 0;
         return "closed";
     }
-    uint32_t used = reservation_peak(f, rows, count, start_ms, end_ms, false);
+    uint32_t used, confirmed;
+    if (d->spans != NULL) {
+        reservation_span_peaks(d->spans, d->count, start_ms, end_ms, &used, &confirmed);
+    } else {
+        used = reservation_peak(f, d->rows, d->count, start_ms, end_ms, false);
+        confirmed = used < capacity ? 0 : reservation_peak(f, d->rows, d->count, start_ms, end_ms, true);
+    }
     *remaining = used < capacity ? capacity - used : 0;
     if (used < capacity) return "available";
-    return reservation_peak(f, rows, count, start_ms, end_ms, true) >= capacity ? "reserved" : "pending";
+    return confirmed >= capacity ? "reserved" : "pending";
 }
 
 /* The local day in UTC: its bounds and its opening ranges. */
@@ -38,25 +52,46 @@ static size_t append_text(char *out, size_t len, const char *text) {
     return len + n;
 }
 
+/* Slot times as text: a slot's start is most often the end before it,
+ * written once; other days' dates come from the memo. */
+typedef struct slot_clock {
+    civil_date_memo memo;
+    int64_t last_ms;
+    size_t last_len; /* 0: none yet */
+    char last[CIVIL_RFC3339_MAX];
+} slot_clock;
+
+static size_t write_time(slot_clock *clock, int64_t ms, char *out) {
+    if (clock->last_len > 0 && clock->last_ms == ms) {
+        memcpy(out, clock->last, clock->last_len);
+        return clock->last_len;
+    }
+    size_t len = civil_format_rfc3339_memo(ms, out, &clock->memo);
+    memcpy(clock->last, out, len);
+    clock->last_ms = ms;
+    clock->last_len = len;
+    return len;
+}
+
 /* {"startTime":..,"endTime":..,"status":..,"remaining":..} */
-static void write_slot(json_writer *w, const cs_facility *f, uint8_t court, const uint32_t *rows, uint32_t count,
-                       int64_t start_ms, int64_t end_ms, civil_date_memo *memo) {
+static void write_slot(json_writer *w, const cs_facility *f, const court_day *d, int64_t start_ms, int64_t end_ms,
+                       slot_clock *clock) {
     uint32_t remaining;
-    const char *status = slot_status(f, court, rows, count, start_ms, end_ms, &remaining);
+    const char *status = slot_status(f, d, start_ms, end_ms, &remaining);
     char slot[4 * CIVIL_RFC3339_MAX + 64], digits[10];
     size_t len = append_text(slot, 0, "{\"startTime\":\"");
-    len += civil_format_rfc3339_memo(start_ms, slot + len, memo);
+    len += write_time(clock, start_ms, slot + len);
     len = append_text(slot, len, "\",\"endTime\":\"");
-    len += civil_format_rfc3339_memo(end_ms, slot + len, memo);
+    len += write_time(clock, end_ms, slot + len);
     len = append_text(slot, len, "\",\"status\":\"");
     len = append_text(slot, len, status);
     len = append_text(slot, len, "\",\"remaining\":");
-    size_t d = 0;
+    size_t n = 0;
     do {
-        digits[d++] = (char)('0' + remaining % 10);
+        digits[n++] = (char)('0' + remaining % 10);
         remaining /= 10;
     } while (remaining != 0);
-    while (d > 0) slot[len++] = digits[--d];
+    while (n > 0) slot[len++] = digits[--n];
     slot[len++] = '}';
     CS_ASSERT(len <= sizeof slot);
     json_raw(w, slot, len);
@@ -64,8 +99,13 @@ static void write_slot(json_writer *w, const cs_facility *f, uint8_t court, cons
 
 static void write_court(json_writer *w, cs_facility *f, uint8_t court, const day_utc *day) {
     const cs_config *c = &f->config;
-    /* The day's reservations, once, rather than the whole table per slot. */
+    /* The day's reservations, once, rather than the whole table per slot;
+     * as compact spans when few (the usual day). */
     uint32_t count = reservation_overlapping(f, court, day->start_ms, day->end_ms, NULL, f->rows);
+    reservation_span spans[RESERVATION_SPANS_MAX];
+    bool compact = count <= RESERVATION_SPANS_MAX;
+    if (compact) reservation_spans(f, f->rows, count, spans);
+    court_day d = {.court = court, .rows = f->rows, .count = count, .spans = compact ? spans : NULL};
     int64_t step_ms = (int64_t)c->grid_minutes * CIVIL_MS_PER_MINUTE;
     json_object_begin(w);
     json_key(w, "courtId");
@@ -74,10 +114,10 @@ static void write_court(json_writer *w, cs_facility *f, uint8_t court, const day
     json_int(w, c->courts[court].capacity);
     json_key(w, "slots");
     json_array_begin(w);
-    civil_date_memo memo = {0}; /* a day's slots fall on one or two UTC dates */
+    slot_clock clock = {.last_len = 0}; /* a day's slots fall on one or two UTC dates */
     for (uint32_t i = 0; i < day->range_count; i++) {
         for (int64_t t = day->open_ms[i]; t + step_ms <= day->close_ms[i]; t += step_ms) {
-            write_slot(w, f, court, f->rows, count, t, t + step_ms, &memo);
+            write_slot(w, f, &d, t, t + step_ms, &clock);
         }
     }
     json_array_end(w);

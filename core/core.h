@@ -147,6 +147,23 @@ uint32_t reservation_overlapping(const cs_facility *f, uint8_t court, int64_t st
  * at any instant of [start, end). */
 uint32_t reservation_peak(const cs_facility *f, const uint32_t *rows, uint32_t count, int64_t start_ms,
                           int64_t end_ms, bool confirmed_only);
+/* A live reservation as a peak sees it, compact: the interval it takes
+ * with the buffer, [from, to), its places and whether it is confirmed. */
+typedef struct reservation_span {
+    int64_t from_ms;
+    int64_t to_ms;
+    uint32_t places;
+    bool confirmed;
+} reservation_span;
+/* The most spans reservation_span_peaks takes at once (a court's day at
+ * availability; a busier one takes reservation_peak per slot). */
+enum { RESERVATION_SPANS_MAX = 128 };
+/* The spans of the reservations in `rows` (count <= RESERVATION_SPANS_MAX). */
+void reservation_spans(const cs_facility *f, const uint32_t *rows, uint32_t count, reservation_span *spans);
+/* reservation_peak over spans, both peaks in one pass: of all of them and
+ * of the confirmed ones. */
+void reservation_span_peaks(const reservation_span *spans, uint32_t count, int64_t start_ms, int64_t end_ms,
+                            uint32_t *all, uint32_t *confirmed);
 /* The most places in use at any instant of [start, end) on `court`, by live
  * reservations (or confirmed ones only), not counting `except`. */
 uint32_t reservation_usage(cs_facility *f, uint8_t court, int64_t start_ms, int64_t end_ms, bool confirmed_only,

@@ -193,6 +193,51 @@ uint32_t reservation_peak(const cs_facility *f, const uint32_t *rows, uint32_t c
     return peak;
 }
 
+void reservation_spans(const cs_facility *f, const uint32_t *rows, uint32_t count, reservation_span *spans) {
+    CS_ASSERT(count <= RESERVATION_SPANS_MAX);
+    int64_t buffer_ms = buffer_of(f);
+    for (uint32_t i = 0; i < count; i++) {
+        const cs_reservation *r = &f->reservations[rows[i]];
+        spans[i] = (reservation_span){.from_ms = r->start_ms - buffer_ms,
+                                      .to_ms = r->end_ms + buffer_ms,
+                                      .places = r->party_size,
+                                      .confirmed = r->status == CS_CONFIRMED};
+    }
+}
+
+/* Usage at instant t of the spans in `hit`: all of them and the confirmed. */
+static void span_usage_at(const reservation_span *const *hit, uint32_t count, int64_t t, uint32_t *all,
+                          uint32_t *confirmed) {
+    uint32_t used = 0, used_confirmed = 0;
+    for (uint32_t i = 0; i < count; i++) {
+        if (hit[i]->from_ms <= t && t < hit[i]->to_ms) {
+            used += hit[i]->places;
+            if (hit[i]->confirmed) used_confirmed += hit[i]->places;
+        }
+    }
+    if (used > *all) *all = used;
+    if (used_confirmed > *confirmed) *confirmed = used_confirmed;
+}
+
+void reservation_span_peaks(const reservation_span *spans, uint32_t count, int64_t start_ms, int64_t end_ms,
+                            uint32_t *all, uint32_t *confirmed) {
+    /* As reservation_peak: usage rises only where a span starts, so the
+     * peaks are at `start` or at a start inside the interval (a confirmed
+     * peak at a confirmed one: the other starts only add instants). */
+    CS_ASSERT(count <= RESERVATION_SPANS_MAX);
+    const reservation_span *hit[RESERVATION_SPANS_MAX];
+    uint32_t hits = 0;
+    for (uint32_t i = 0; i < count; i++) {
+        if (spans[i].from_ms < end_ms && start_ms < spans[i].to_ms) hit[hits++] = &spans[i];
+    }
+    *all = 0;
+    *confirmed = 0;
+    span_usage_at(hit, hits, start_ms, all, confirmed);
+    for (uint32_t i = 0; i < hits; i++) {
+        if (hit[i]->from_ms > start_ms) span_usage_at(hit, hits, hit[i]->from_ms, all, confirmed);
+    }
+}
+
 uint32_t reservation_usage(cs_facility *f, uint8_t court, int64_t start_ms, int64_t end_ms, bool confirmed_only,
                            const cs_reservation *except) {
     uint32_t count = reservation_overlapping(f, court, start_ms, end_ms, except, f->rows);
