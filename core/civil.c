@@ -227,6 +227,10 @@ static size_t write_digits(char *out, size_t pos, int64_t value, size_t width) {
  * as many digits as they need and a sign if negative, never truncated: an
  * int64 of ms spans at most nine year digits, so CIVIL_RFC3339_MAX holds it. */
 static size_t write_year(char *out, size_t pos, int32_t year) {
+    if (year >= 0 && year < 10000) { /* the supported years: two table lookups */
+        pos = write_digits(out, pos, year / 100, 2);
+        return write_digits(out, pos, year % 100, 2);
+    }
     int64_t y = year;
     size_t width = 4;
     if (y < 0) {
@@ -257,23 +261,10 @@ size_t civil_format_date(int64_t days, char out[CIVIL_DATE_MAX]) {
     return pos;
 }
 
-size_t civil_format_rfc3339(int64_t utc_ms, char out[CIVIL_RFC3339_MAX]) {
-    civil_date_memo memo = {0};
-    return civil_format_rfc3339_memo(utc_ms, out, &memo);
-}
-
-size_t civil_format_rfc3339_memo(int64_t utc_ms, char out[CIVIL_RFC3339_MAX], civil_date_memo *memo) {
-    int64_t days = floor_div(utc_ms, CIVIL_MS_PER_DAY);
-    int64_t ms_of_day = utc_ms - days * CIVIL_MS_PER_DAY;
+/* "THH:MM:SS[.mmm]Z" for `ms_of_day` at `pos`; returns the length. */
+static size_t write_time_of_day(char *out, size_t pos, int64_t ms_of_day) {
     int64_t seconds = ms_of_day / MS_PER_SECOND;
     int64_t millis = ms_of_day % MS_PER_SECOND;
-    if (!memo->known || memo->days != days) {
-        memo->len = write_date(memo->text, 0, days);
-        memo->days = days;
-        memo->known = true;
-    }
-    memcpy(out, memo->text, memo->len);
-    size_t pos = memo->len;
     out[pos++] = 'T';
     pos = write_digits(out, pos, seconds / (SECONDS_PER_MINUTE * MINUTES_PER_HOUR), 2);
     out[pos++] = ':';
@@ -287,6 +278,22 @@ size_t civil_format_rfc3339_memo(int64_t utc_ms, char out[CIVIL_RFC3339_MAX], ci
     out[pos++] = 'Z';
     out[pos] = '\0';
     return pos;
+}
+
+size_t civil_format_rfc3339(int64_t utc_ms, char out[CIVIL_RFC3339_MAX]) {
+    int64_t days = floor_div(utc_ms, CIVIL_MS_PER_DAY);
+    return write_time_of_day(out, write_date(out, 0, days), utc_ms - days * CIVIL_MS_PER_DAY);
+}
+
+size_t civil_format_rfc3339_memo(int64_t utc_ms, char out[CIVIL_RFC3339_MAX], civil_date_memo *memo) {
+    int64_t days = floor_div(utc_ms, CIVIL_MS_PER_DAY);
+    if (!memo->known || memo->days != days) {
+        memo->len = write_date(memo->text, 0, days);
+        memo->days = days;
+        memo->known = true;
+    }
+    memcpy(out, memo->text, memo->len);
+    return write_time_of_day(out, memo->len, utc_ms - days * CIVIL_MS_PER_DAY);
 }
 
 void civil_format_hhmm(int32_t minutes, char out[6]) {

@@ -60,9 +60,11 @@ static int64_t other_parts(const cs_facility *f, int64_t deadline) {
     return waitlist_next_deadline(f, blocks_next_deadline(f, idempotency_next_deadline(f, deadline)));
 }
 
+/* The blocks past reservation_rows_end are all free rows, NONE. */
 static int64_t rows_deadline(const cs_facility *f) {
     int64_t earliest = NONE;
-    for (uint32_t b = 0; b < CS_RESERVATIONS_MAX / CLOCK_BLOCK_ROWS; b++) {
+    uint32_t blocks = (f->reservation_rows_end + CLOCK_BLOCK_ROWS - 1) / CLOCK_BLOCK_ROWS;
+    for (uint32_t b = 0; b < blocks; b++) {
         if (f->clock_block_due[b] < earliest) earliest = f->clock_block_due[b];
     }
     return earliest == NONE ? -1 : earliest;

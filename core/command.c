@@ -167,6 +167,7 @@ static cs_error read_envelope(cs_request *r, cs_operation *run) {
     for (uint32_t i = 0; op != 0 && i < sizeof operations / sizeof operations[0]; i++) {
         if (json_at(doc, op)->type == JSON_STRING && strcmp(json_text(doc, op), operations[i].name) == 0) {
             *run = operations[i].run;
+            break;
         }
     }
     if (*run == NULL) return cs_fail_field(m, "op", "is not a known operation");
