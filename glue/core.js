@@ -60,6 +60,11 @@ export class Core {
     return JSON.parse(this.run(command));
   }
 
+  // Makes the facility new again in this instance (its memory kept).
+  reset() {
+    this.#guard(() => this.#exports.cs_reset());
+  }
+
   // The facility's durable state as snapshot bytes (a copy), or null when
   // it is too large for one (the host then keeps its log instead).
   snapshot() {
