@@ -774,30 +774,39 @@ void json_object_end(json_writer *w) { end_container(w, '}'); }
 void json_array_begin(json_writer *w) { begin_container(w, '['); }
 void json_array_end(json_writer *w) { end_container(w, ']'); }
 
+/* Keys up to this long are copied and checked in one pass. */
+enum { KEY_FAST_MAX = 64 };
+
 /* A key that needs no escape (all of the core's) is written in one go:
- * its comma, quotes and colon around one copy. */
+ * copied and checked in one pass, between its comma, quotes and colon.
+ * Any other key, or one that does not fit, takes the escaping path (the
+ * bytes the first pass wrote past w->len are scratch). */
 void json_key(json_writer *w, const char *key) {
     if (w->after_key) misuse(w);
-    size_t len = 0;
-    bool plain = true;
-    for (uint8_t c; (c = (uint8_t)key[len]) != 0; len++) plain &= !needs_escape(c);
     bool comma = w->has_items[w->depth];
     w->has_items[w->depth] = true;
     w->after_key = true;
-    if (w->overflow || len + 4 > w->cap - w->len || !plain) {
-        if (comma) put_char(w, ',');
-        put_quoted(w, key, len);
-        put_char(w, ':');
-        return;
+    if (!w->overflow && w->cap - w->len >= KEY_FAST_MAX + 4) {
+        uint8_t *out = w->buf + w->len;
+        size_t n = 0, i = 0;
+        if (comma) out[n++] = ',';
+        out[n++] = '"';
+        bool special = false;
+        for (uint8_t c; i < KEY_FAST_MAX && (c = (uint8_t)key[i]) != 0; i++) {
+            out[n + i] = c;
+            special |= needs_escape(c);
+        }
+        if (!special && key[i] == '\0') {
+            n += i;
+            out[n++] = '"';
+            out[n++] = ':';
+            w->len += n;
+            return;
+        }
     }
-    uint8_t *out = w->buf + w->len;
-    if (comma) *out++ = ',';
-    *out++ = '"';
-    memcpy(out, key, len);
-    out += len;
-    *out++ = '"';
-    *out++ = ':';
-    w->len = (size_t)(out - w->buf);
+    if (comma) put_char(w, ',');
+    put_quoted(w, key, strlen(key));
+    put_char(w, ':');
 }
 
 void json_string(json_writer *w, const char *text) { json_string_n(w, text, strlen(text)); }
