@@ -431,10 +431,51 @@ static size_t append(uint8_t *out, size_t len, size_t cap, const char *text) {
 
 enum { HEADER_MAX = 128 };
 
+/* The output's header, through `,"reply":`, into `header`; returns its length. */
+static size_t write_header(uint8_t header[HEADER_MAX], int status, bool changed, uint64_t seq, int64_t deadline) {
+    CS_ASSERT(status >= 100 && status <= 999); /* three digits, as header_length counts */
+    json_writer h;
+    json_writer_init(&h, header, HEADER_MAX);
+    json_object_begin(&h);
+    json_key(&h, "status");
+    json_int(&h, status);
+    json_key(&h, "changed");
+    json_bool(&h, changed);
+    json_key(&h, "seq");
+    json_int(&h, (int64_t)seq);
+    json_key(&h, "deadline");
+    if (deadline < 0) json_null(&h);
+    else json_int(&h, deadline);
+    CS_ASSERT(!h.overflow && h.len + 10 <= HEADER_MAX);
+    return append(header, h.len, HEADER_MAX, ",\"reply\":");
+}
+
+static size_t decimal_digits(uint64_t value) {
+    size_t n = 1;
+    for (; value >= 10; value /= 10) n++;
+    return n;
+}
+
+/* The length write_header gives, worked out without writing it. */
+static size_t header_length(bool changed, uint64_t seq, int64_t deadline) {
+    return sizeof "{\"status\":200,\"changed\":,\"seq\":,\"deadline\":,\"reply\":" - 1 + (changed ? 4 : 5) +
+           decimal_digits(seq) + (deadline < 0 ? 4 : decimal_digits((uint64_t)deadline));
+}
+
+/* Where the reply starts: after a header as long as this command's most
+ * likely one (nothing changed, the kept deadline), so that most often,
+ * and always for a plain read, whose reply is the longest, the header
+ * fits in front of it exactly and the reply is not moved. */
+static size_t reply_offset(const cs_facility *f) {
+    return header_length(false, f->seq, f->clock_known ? f->clock_deadline_ms : -1);
+}
+
 /* The output is written as: header, reply, broadcasts, effects. The reply
- * is written first (at HEADER_MAX) because the header depends on what the
- * operation did; the header then goes in front of it. */
-static size_t write_output(const cs_request *r, cs_error error, json_writer *reply, uint8_t *out, size_t cap) {
+ * is written first (at `reply_at`) because the header depends on what the
+ * operation did; the header then goes in front of it, the reply moved
+ * only when the header's length differs from the guess. */
+static size_t write_output(const cs_request *r, cs_error error, json_writer *reply, size_t reply_at, uint8_t *out,
+                           size_t cap) {
     cs_facility *f = r->f;
     CS_ASSERT(!reply->overflow);
     int64_t deadline = clock_deadline(f);
@@ -442,21 +483,9 @@ static size_t write_output(const cs_request *r, cs_error error, json_writer *rep
     index_check(f);
 #endif
     uint8_t header[HEADER_MAX];
-    json_writer h;
-    json_writer_init(&h, header, sizeof header);
-    json_object_begin(&h);
-    json_key(&h, "status");
-    json_int(&h, error == CS_OK ? r->status : cs_error_status(error));
-    json_key(&h, "changed");
-    json_bool(&h, f->changed);
-    json_key(&h, "seq");
-    json_int(&h, (int64_t)f->seq);
-    json_key(&h, "deadline");
-    if (deadline < 0) json_null(&h);
-    else json_int(&h, deadline);
-    CS_ASSERT(!h.overflow && h.len + 10 <= HEADER_MAX);
-    size_t len = append(header, h.len, sizeof header, ",\"reply\":");
-    memmove(out + len, out + HEADER_MAX, reply->len);
+    size_t len = write_header(header, error == CS_OK ? r->status : cs_error_status(error), f->changed, f->seq, deadline);
+    CS_ASSERT(len == header_length(f->changed, f->seq, deadline));
+    if (len != reply_at) memmove(out + len, out + reply_at, reply->len);
     memcpy(out, header, len);
     len += reply->len;
 
@@ -488,8 +517,11 @@ size_t cs_execute(cs_facility *f, const uint8_t *input, size_t length, uint8_t *
     f->refund_count = 0;
     f->clock_changed_count = 0;
     cs_message_start(&f->message);
+    /* The reply's room stays cap - HEADER_MAX wherever it starts, so it
+     * fits behind any header. */
+    size_t reply_at = reply_offset(f);
     json_writer reply;
-    json_writer_init(&reply, out + HEADER_MAX, cap - HEADER_MAX);
+    json_writer_init(&reply, out + reply_at, cap - HEADER_MAX);
     cs_request r = {.f = f, .args = {.doc = &f->doc, .message = &f->message}, .reply = &reply, .status = 200};
 
     cs_error error = CS_OK;
@@ -509,9 +541,9 @@ size_t cs_execute(cs_facility *f, const uint8_t *input, size_t length, uint8_t *
         matcher_run(&r); /* whatever opened goes to the waitlist */
     }
     if (error != CS_OK) {
-        json_writer_init(&reply, out + HEADER_MAX, cap - HEADER_MAX);
+        json_writer_init(&reply, out + reply_at, cap - HEADER_MAX);
         write_error(&reply, error, &f->message);
     }
     if (f->changed) f->now_ms = r.now_ms;
-    return write_output(&r, error, &reply, out, cap);
+    return write_output(&r, error, &reply, reply_at, out, cap);
 }
