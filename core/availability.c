@@ -61,13 +61,15 @@ typedef struct slot_clock {
     char last[CIVIL_RFC3339_MAX];
 } slot_clock;
 
+/* Writes the time at `out`, which has room for CIVIL_RFC3339_MAX bytes
+ * (copied whole: a fixed size copies faster than the text's length). */
 static size_t write_time(slot_clock *clock, int64_t ms, char *out) {
     if (clock->last_len > 0 && clock->last_ms == ms) {
-        memcpy(out, clock->last, clock->last_len);
+        memcpy(out, clock->last, sizeof clock->last);
         return clock->last_len;
     }
     size_t len = civil_format_rfc3339_memo(ms, out, &clock->memo);
-    memcpy(clock->last, out, len);
+    memcpy(clock->last, out, sizeof clock->last);
     clock->last_ms = ms;
     clock->last_len = len;
     return len;
@@ -78,7 +80,9 @@ static void write_slot(json_writer *w, const cs_facility *f, const court_day *d,
                        slot_clock *clock) {
     uint32_t remaining;
     const char *status = slot_status(f, d, start_ms, end_ms, &remaining);
-    char slot[4 * CIVIL_RFC3339_MAX + 64], digits[10];
+    enum { SLOT_MAX = 4 * CIVIL_RFC3339_MAX + 64 };
+    char *slot = json_raw_begin(w, SLOT_MAX), digits[10];
+    if (slot == NULL) return;
     size_t len = append_text(slot, 0, "{\"startTime\":\"");
     len += write_time(clock, start_ms, slot + len);
     len = append_text(slot, len, "\",\"endTime\":\"");
@@ -93,8 +97,8 @@ static void write_slot(json_writer *w, const cs_facility *f, const court_day *d,
     } while (remaining != 0);
     while (n > 0) slot[len++] = digits[--n];
     slot[len++] = '}';
-    CS_ASSERT(len <= sizeof slot);
-    json_raw(w, slot, len);
+    CS_ASSERT(len <= SLOT_MAX);
+    json_raw_end(w, len);
 }
 
 static void write_court(json_writer *w, cs_facility *f, uint8_t court, const day_utc *day) {

@@ -292,7 +292,7 @@ size_t civil_format_rfc3339_memo(int64_t utc_ms, char out[CIVIL_RFC3339_MAX], ci
         memo->days = days;
         memo->known = true;
     }
-    memcpy(out, memo->text, memo->len);
+    memcpy(out, memo->text, sizeof memo->text); /* a fixed size copies faster; the rest is written over */
     return write_time_of_day(out, memo->len, utc_ms - days * CIVIL_MS_PER_DAY);
 }
 

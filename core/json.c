@@ -845,3 +845,21 @@ void json_raw(json_writer *w, const char *json, size_t len) {
     begin_value(w);
     put_bytes(w, json, len);
 }
+
+char *json_raw_begin(json_writer *w, size_t max) {
+    begin_value(w);
+    if (w->overflow || max > w->cap - w->len) {
+        w->overflow = true;
+        return NULL;
+    }
+    return (char *)w->buf + w->len;
+}
+
+void json_raw_end(json_writer *w, size_t len) {
+    if (w->overflow) return;
+    if (len > w->cap - w->len) { /* more than json_raw_begin's room: a misuse */
+        misuse(w);
+        return;
+    }
+    w->len += len;
+}

@@ -109,7 +109,7 @@ void json_object_begin(json_writer *w);
 void json_object_end(json_writer *w);
 void json_array_begin(json_writer *w);
 void json_array_end(json_writer *w);
-void json_key(json_writer *w, const char *key);     /* key must be plain ASCII without escapes */
+void json_key(json_writer *w, const char *key);     /* NUL-terminated; escaped if it needs it */
 void json_string(json_writer *w, const char *text); /* NUL-terminated UTF-8 */
 void json_string_n(json_writer *w, const char *text, size_t len);
 void json_int(json_writer *w, int64_t value);
@@ -117,6 +117,11 @@ void json_bool(json_writer *w, bool value);
 void json_null(json_writer *w);
 /* Appends an already encoded JSON value as it is. */
 void json_raw(json_writer *w, const char *json, size_t len);
+/* The same, encoded in place: room for up to `max` bytes of a value at the
+ * end of the output (NULL, and the writer overflowed, if there is none),
+ * then json_raw_end with how many were written. */
+char *json_raw_begin(json_writer *w, size_t max);
+void json_raw_end(json_writer *w, size_t len);
 
 /* Escaping used by json_string, fixed for byte-identical output everywhere:
  * '"' and '\\' escaped with a backslash; \b \f \n \r \t by name; other bytes
