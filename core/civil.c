@@ -263,6 +263,15 @@ size_t civil_format_date(int64_t days, char out[CIVIL_DATE_MAX]) {
 
 /* "THH:MM:SS[.mmm]Z" for `ms_of_day` at `pos`; returns the length. */
 static size_t write_time_of_day(char *out, size_t pos, int64_t ms_of_day) {
+    if (ms_of_day % CIVIL_MS_PER_MINUTE == 0) { /* a whole minute (every slot's bound): fewer divisions */
+        uint32_t minutes = (uint32_t)(ms_of_day / CIVIL_MS_PER_MINUTE);
+        out[pos++] = 'T';
+        pos = write_digits(out, pos, minutes / MINUTES_PER_HOUR, 2);
+        out[pos++] = ':';
+        pos = write_digits(out, pos, minutes % MINUTES_PER_HOUR, 2);
+        memcpy(out + pos, ":00Z", 5);
+        return pos + 4;
+    }
     int64_t seconds = ms_of_day / MS_PER_SECOND;
     int64_t millis = ms_of_day % MS_PER_SECOND;
     out[pos++] = 'T';
