@@ -4,6 +4,7 @@
  * and replay of the changed commands rebuilding the same state. */
 #include "check.h"
 #include "driver.h"
+#include "core.h"
 #include "snapshot.h"
 
 static const char *config =
@@ -171,6 +172,62 @@ static void test_capacity_and_party_size(cs_facility *f) {
         "{\"op\":\"availability\",\"now\":%lld,\"args\":{\"facilityId\":\"club\",\"date\":\"2026-12-02\",\"knownSeq\":%lld}}",
         (long long)T0 + 3, (long long)seq);
     CHECK_INT(number("status"), 304);
+}
+
+/* The slot of the second court ("hall") at local `index` (from 06:00, every 30 minutes) of 2026-12-02. */
+static uint32_t hall_slot(cs_facility *f, int64_t now, int index) {
+    run(f, "{\"op\":\"availability\",\"now\":%lld,\"args\":{\"facilityId\":\"club\",\"date\":\"2026-12-02\"}}",
+        (long long)now);
+    CHECK_INT(number("status"), 200);
+    uint32_t hall = json_at(&out_doc, json_at(&out_doc, at("reply.courts"))->first)->next;
+    uint32_t slot = json_at(&out_doc, json_object_get(&out_doc, hall, "slots"))->first;
+    for (int i = 0; i < index; i++) slot = json_at(&out_doc, slot)->next;
+    return slot;
+}
+
+static void check_slot_state(uint32_t slot, const char *status, int64_t remaining) {
+    CHECK_STR(json_text(&out_doc, json_object_get(&out_doc, slot, "status")), status);
+    CHECK_INT(json_at(&out_doc, json_object_get(&out_doc, slot, "remaining"))->integer, remaining);
+}
+
+/* A court's day with more reservations than availability takes as compact
+ * spans (RESERVATION_SPANS_MAX) is counted by the per-slot path, and both
+ * give the same answers on either side of the limit. */
+static void test_busy_court_day(cs_facility *f) {
+    cs_facility_init(f);
+    run(f,
+        "{\"op\":\"configure\",\"now\":%lld,\"args\":{\"facilityId\":\"club\",\"name\":\"Club\","
+        "\"timeZone\":\"America/New_York\",\"courts\":[{\"courtId\":\"c1\",\"name\":\"Court 1\"},"
+        "{\"courtId\":\"hall\",\"name\":\"Hall\",\"capacity\":130}],"
+        "\"openingHours\":{\"wed\":[\"06:00-22:00\"]},\"gridMinutes\":30,\"durationsMinutes\":[60]}}",
+        (long long)T0);
+    CHECK_INT(number("status"), 200);
+    int places = 130;
+    CHECK(places > RESERVATION_SPANS_MAX);
+    char id[16], member[16];
+    for (int i = 0; i < places; i++) {
+        snprintf(id, sizeof id, "h%d", i);
+        snprintf(member, sizeof member, "m%d", i);
+        attempt(f, T0, id, member, "hall", "2026-12-02T23:00:00Z", "2026-12-03T00:00:00Z"); /* 18:00-19:00 */
+        CHECK_INT(number("status"), 200);
+    }
+    /* 17:30 (index 23) overlaps nothing; 18:00 (24) is full of holds. */
+    check_slot_state(hall_slot(f, T0, 23), "available", 130);
+    check_slot_state(hall_slot(f, T0, 24), "pending", 0);
+    for (int i = 0; i < places; i++) {
+        snprintf(id, sizeof id, "h%d", i);
+        act(f, "confirm", T0 + 1, id, NULL);
+        CHECK_INT(number("status"), 200);
+    }
+    check_slot_state(hall_slot(f, T0 + 1, 24), "reserved", 0);
+    check_slot_state(hall_slot(f, T0 + 1, 25), "reserved", 0); /* 18:30 too */
+    /* 129 rows, then 128 (compact spans again): one and two places free. */
+    act(f, "cancel", T0 + 2, "h0", NULL);
+    CHECK_INT(number("status"), 200);
+    check_slot_state(hall_slot(f, T0 + 2, 24), "available", 1);
+    act(f, "cancel", T0 + 2, "h1", NULL);
+    check_slot_state(hall_slot(f, T0 + 2, 24), "available", 2);
+    check_slot_state(hall_slot(f, T0 + 2, 26), "available", 130); /* 19:00 */
 }
 
 /* Saturdays and Sundays are open 00:00-24:00, so the DST days show their real length. */
@@ -426,6 +483,7 @@ int main(void) {
     test_hold_confirm_and_overlap(f);
     test_expiry_is_exact(f);
     test_capacity_and_party_size(f);
+    test_busy_court_day(f);
     test_daylight_saving_days(f);
     test_idempotency(f);
     test_bad_input_changes_nothing(f);

@@ -390,6 +390,47 @@ static void test_strings(void) {
     CHECK_INT(json_at(&doc, 2)->length, 4);
 }
 
+/* Plain text is read eight bytes at a time: a special byte (an escape,
+ * raw UTF-8, a control character, the closing quote) at every place in a
+ * word, and so at every distance from the string's start, is still found
+ * exactly where it is. */
+static void test_string_words(void) {
+    static const struct {
+        const char *source;  /* the special text, as written */
+        const char *decoded; /* what it decodes to */
+    } specials[] = {{"\\\"", "\""}, {"\\n", "\n"}, {"\xc3\xa9", "\xc3\xa9"}, {"\xe2\x82\xac", "\xe2\x82\xac"}};
+    char text[64], expected[64];
+    for (size_t k = 0; k < sizeof specials / sizeof specials[0]; k++) {
+        for (size_t at = 0; at < 20; at++) {
+            size_t n = 0, e = 0;
+            text[n++] = '"';
+            for (size_t i = 0; i < at; i++) text[n++] = expected[e++] = (char)('a' + i % 26);
+            n += (size_t)sprintf(text + n, "%s", specials[k].source);
+            e += (size_t)sprintf(expected + e, "%s", specials[k].decoded);
+            for (size_t i = 0; i < 9; i++) text[n++] = expected[e++] = 'z';
+            text[n++] = '"';
+            CHECK_INT(parse_n(text, n), JSON_OK);
+            CHECK_INT(json_at(&doc, 0)->str_len, e);
+            CHECK(memcmp(json_text(&doc, 0), expected, e) == 0);
+            CHECK_INT(json_at(&doc, 0)->length, n);
+        }
+    }
+    /* A control character or a bad UTF-8 byte at every place: the error is at it. */
+    static const char bad[] = {'\x01', '\x1f', '\xff', '\x80'};
+    for (size_t k = 0; k < sizeof bad; k++) {
+        for (size_t at = 0; at < 20; at++) {
+            size_t n = 0;
+            text[n++] = '"';
+            for (size_t i = 0; i < at; i++) text[n++] = 'a';
+            text[n++] = bad[k];
+            for (size_t i = 0; i < 9; i++) text[n++] = 'z';
+            text[n++] = '"';
+            CHECK(parse_n(text, n) != JSON_OK);
+            CHECK_INT(doc.error_offset, at + 1);
+        }
+    }
+}
+
 /* A document holding one string of `copies` copies of the source text `unit`. */
 static size_t build_string(char *out, const char *unit, size_t copies) {
     size_t len = 0, unit_len = strlen(unit);
@@ -812,6 +853,39 @@ static void test_writer_overflow(void) {
     CHECK_INT(w.len, 0);
 }
 
+/* json_raw_begin/_end: values encoded in place, with commas as json_raw's;
+ * room short of `max` overflows without writing. */
+static void test_writer_raw_in_place(void) {
+    uint8_t buf[32];
+    json_writer w;
+    json_writer_init(&w, buf, sizeof buf);
+    json_array_begin(&w);
+    for (int i = 1; i <= 2; i++) {
+        char *at = json_raw_begin(&w, 8);
+        CHECK(at != NULL);
+        at[0] = (char)('0' + i);
+        at[1] = '0';
+        json_raw_end(&w, 2);
+    }
+    json_array_end(&w);
+    CHECK(!w.overflow);
+    CHECK_STR(written(&w), "[10,20]");
+
+    memset(buf, '#', sizeof buf);
+    json_writer_init(&w, buf, 6);
+    json_array_begin(&w);
+    CHECK(json_raw_begin(&w, 6) == NULL); /* 5 bytes left */
+    CHECK(w.overflow);
+    CHECK_INT(w.len, 1);
+    CHECK_INT(buf[1], '#');
+
+    json_writer_init(&w, buf, 6);
+    CHECK(json_raw_begin(&w, 4) != NULL);
+    json_raw_end(&w, 7); /* more than there is room for: unusable */
+    CHECK(w.overflow);
+    CHECK_INT(w.len, 0);
+}
+
 static void test_writer_misuse(void) {
     json_writer w;
     json_writer_init(&w, out, sizeof out);
@@ -845,6 +919,7 @@ int main(void) {
     test_tree_counts();
     test_object_get();
     test_strings();
+    test_string_words();
     test_string_limit();
     test_numbers();
     test_depth();
@@ -856,6 +931,7 @@ int main(void) {
     test_writer_escaping();
     test_writer_round_trip();
     test_writer_overflow();
+    test_writer_raw_in_place();
     test_writer_misuse();
     return check_report("test_json");
 }
