@@ -33,26 +33,40 @@ export function commandNow(command) {
 export class Core {
   #exports;
   #broken = false;
+  #input; // the module's command and output buffers: fixed addresses
+  #inputMax;
+  #output;
 
   // `wasmModule` is a compiled WebAssembly.Module; each Core is a fresh
   // instance with a facility of its own.
   constructor(wasmModule) {
     this.#exports = new WebAssembly.Instance(wasmModule, {}).exports;
     this.#exports._initialize?.();
+    this.#input = this.#exports.cs_input();
+    this.#inputMax = this.#exports.cs_input_max();
+    this.#output = this.#exports.cs_output();
   }
 
   // Runs one command (bytes) and returns the output's JSON text. A trap
   // throws a WebAssembly.RuntimeError and leaves this Core unusable: the
   // host replays its log into a new one.
+  // Every command goes through here: no call into the module but cs_run,
+  // no closure.
   run(command) {
     if (this.#broken) throw new Error("this core trapped earlier and cannot run again");
-    const { memory, cs_input, cs_input_max, cs_run, cs_output } = this.#exports;
-    if (command.length > cs_input_max()) {
-      throw new RangeError(`a command of ${command.length} bytes is over the core's ${cs_input_max()}`);
+    if (command.length > this.#inputMax) {
+      throw new RangeError(`a command of ${command.length} bytes is over the core's ${this.#inputMax}`);
     }
-    new Uint8Array(memory.buffer, cs_input(), command.length).set(command);
-    const length = this.#guard(() => cs_run(command.length));
-    return decoder.decode(new Uint8Array(memory.buffer, cs_output(), length));
+    const { memory, cs_run } = this.#exports;
+    new Uint8Array(memory.buffer, this.#input, command.length).set(command);
+    let length;
+    try {
+      length = cs_run(command.length);
+    } catch (error) {
+      this.#broken = true;
+      throw error;
+    }
+    return decoder.decode(new Uint8Array(memory.buffer, this.#output, length));
   }
 
   // Runs one command and returns the parsed output.

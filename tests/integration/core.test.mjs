@@ -71,6 +71,16 @@ for (const [path, module] of MODULES) {
     assert.equal(new Core(module).runJson(commands[0]).status, 200);
   });
 
+  test(`${path}: reset makes the facility new in the same instance`, () => {
+    const core = new Core(module);
+    const fresh = core.stateHash();
+    assert.equal(core.runJson(commands[0]).status, 200);
+    assert.notEqual(core.stateHash(), fresh);
+    core.reset();
+    assert.equal(core.stateHash(), fresh);
+    assert.equal(core.run(commands[0]), new Core(module).run(commands[0]));
+  });
+
   test(`${path}: a command over the input buffer is refused before it runs`, () => {
     const core = new Core(module);
     assert.throws(() => core.run(new Uint8Array(10 * 1024 * 1024)), RangeError);
