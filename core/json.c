@@ -690,7 +690,15 @@ static char escape_letter(uint8_t c) {
     }
 }
 
-static bool needs_escape(uint8_t c) { return c < 0x20 || c == '"' || c == '\\'; }
+/* The bytes a string must escape: below 0x20, the quote and the backslash.
+ * A table, as the writer asks of every byte of every key. */
+#define ESCAPED_8(base) [base] = 1, [base + 1] = 1, [base + 2] = 1, [base + 3] = 1, \
+                        [base + 4] = 1, [base + 5] = 1, [base + 6] = 1, [base + 7] = 1
+static const uint8_t escaped_bytes[256] = {ESCAPED_8(0), ESCAPED_8(8), ESCAPED_8(16), ESCAPED_8(24), ['"'] = 1,
+                                           ['\\'] = 1};
+#undef ESCAPED_8
+
+static bool needs_escape(uint8_t c) { return escaped_bytes[c] != 0; }
 
 /* How many bytes from the start need no escape: eight at a time (a byte
  * below 0x20, a quote or a backslash in a word stops the word, exactly),
@@ -791,12 +799,12 @@ void json_key(json_writer *w, const char *key) {
         size_t n = 0, i = 0;
         if (comma) out[n++] = ',';
         out[n++] = '"';
-        bool special = false;
+        uint8_t special = 0;
         for (uint8_t c; i < KEY_FAST_MAX && (c = (uint8_t)key[i]) != 0; i++) {
             out[n + i] = c;
-            special |= needs_escape(c);
+            special |= escaped_bytes[c];
         }
-        if (!special && key[i] == '\0') {
+        if (special == 0 && key[i] == '\0') {
             n += i;
             out[n++] = '"';
             out[n++] = ':';
