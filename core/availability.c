@@ -18,12 +18,29 @@ typedef struct court_day {
     const reservation_span *spans;
 } court_day;
 
-static const char *slot_status(const cs_facility *f, const court_day *d, int64_t start_ms, int64_t end_ms,
-                               uint32_t *remaining) {
+typedef enum slot_state { SLOT_AVAILABLE, SLOT_PENDING, SLOT_RESERVED, SLOT_CLOSED } slot_state;
+
+/* A slot's text from its end time to its remaining places, per state, in
+ * arrays of one size so that each is copied at a fixed size. */
+enum { STATE_TEXT_MAX = 48 };
+static const struct {
+    char text[STATE_TEXT_MAX];
+    size_t len;
+} state_texts[] = {
+#define STATE_TEXT(name) {"\",\"status\":\"" name "\",\"remaining\":", sizeof "\",\"status\":\"" name "\",\"remaining\":" - 1}
+    [SLOT_AVAILABLE] = STATE_TEXT("available"),
+    [SLOT_PENDING] = STATE_TEXT("pending"),
+    [SLOT_RESERVED] = STATE_TEXT("reserved"),
+    [SLOT_CLOSED] = STATE_TEXT("closed"),
+#undef STATE_TEXT
+};
+
+static slot_state slot_status(const cs_facility *f, const court_day *d, int64_t start_ms, int64_t end_ms,
+                              uint32_t *remaining) {
     uint32_t capacity = f->config.courts[d->court].capacity;
     if (blocks_overlap(f, d->court, start_ms, end_ms)) {
         *remaining = 0;
-        return "closed";
+        return SLOT_CLOSED;
     }
     uint32_t used, confirmed;
     if (d->spans != NULL) {
@@ -33,8 +50,8 @@ static const char *slot_status(const cs_facility *f, const court_day *d, int64_t
         confirmed = used < capacity ? 0 : reservation_peak(f, d->rows, d->count, start_ms, end_ms, true);
     }
     *remaining = used < capacity ? capacity - used : 0;
-    if (used < capacity) return "available";
-    return confirmed >= capacity ? "reserved" : "pending";
+    if (used < capacity) return SLOT_AVAILABLE;
+    return confirmed >= capacity ? SLOT_RESERVED : SLOT_PENDING;
 }
 
 /* The local day in UTC: its bounds and its opening ranges. */
@@ -79,17 +96,20 @@ static size_t write_time(slot_clock *clock, int64_t ms, char *out) {
 static void write_slot(json_writer *w, const cs_facility *f, const court_day *d, int64_t start_ms, int64_t end_ms,
                        slot_clock *clock) {
     uint32_t remaining;
-    const char *status = slot_status(f, d, start_ms, end_ms, &remaining);
+    slot_state state = slot_status(f, d, start_ms, end_ms, &remaining);
+    /* Room for what the fixed-size copies write, past the text they leave:
+     * two times (each CIVIL_RFC3339_MAX), the state's text, the two keys
+     * before them, ten digits and the brace. */
     enum { SLOT_MAX = 4 * CIVIL_RFC3339_MAX + 64 };
+    _Static_assert(SLOT_MAX >= 2 * CIVIL_RFC3339_MAX + STATE_TEXT_MAX + 40, "a slot's copies fit its room");
     char *slot = json_raw_begin(w, SLOT_MAX), digits[10];
     if (slot == NULL) return;
     size_t len = append_text(slot, 0, "{\"startTime\":\"");
     len += write_time(clock, start_ms, slot + len);
     len = append_text(slot, len, "\",\"endTime\":\"");
     len += write_time(clock, end_ms, slot + len);
-    len = append_text(slot, len, "\",\"status\":\"");
-    len = append_text(slot, len, status);
-    len = append_text(slot, len, "\",\"remaining\":");
+    memcpy(slot + len, state_texts[state].text, STATE_TEXT_MAX);
+    len += state_texts[state].len;
     size_t n = 0;
     do {
         digits[n++] = (char)('0' + remaining % 10);
