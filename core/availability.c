@@ -2,8 +2,10 @@
  * view the live board starts from. Slots step through each opening range
  * in real time, so daylight-saving days have their true number of slots.
  * The day's bounds and ranges are converted to UTC once for all courts,
- * and each slot is written as one run of bytes (the text the JSON writer
- * would make of it: nothing in a slot needs an escape). */
+ * a court's reservations on the day are gathered once (as compact spans
+ * when few), and each slot is written in place as one run of bytes (the
+ * text the JSON writer would make of it: nothing in a slot needs an
+ * escape). */
 #include <string.h>
 
 #include "civil.h"

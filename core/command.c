@@ -475,7 +475,9 @@ static size_t header_length(bool changed, uint64_t seq, int64_t deadline) {
  * and always for a plain read, whose reply is the longest, the header
  * fits in front of it exactly and the reply is not moved. */
 static size_t reply_offset(const cs_facility *f) {
-    return header_length(false, f->seq, f->clock_known ? f->clock_deadline_ms : -1);
+    size_t at = header_length(false, f->seq, f->clock_known ? f->clock_deadline_ms : -1);
+    CS_ASSERT(at <= HEADER_MAX); /* at most 95: 20 digits of seq, 19 of a deadline */
+    return at;
 }
 
 /* The output is written as: header, reply, broadcasts, effects. The reply

@@ -74,7 +74,7 @@ function run(core, lines, { parse = false, tally = false } = {}) {
   return { ns: Number(ns), timed, statuses, reminders };
 }
 
-function median(values) {
+export function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = sorted.length >> 1;
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;

@@ -11,7 +11,7 @@
 import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { benchWasm } from "./bench_wasm.mjs";
+import { benchWasm, median } from "./bench_wasm.mjs";
 import { WORKLOADS } from "./workloads.mjs";
 
 const ROOT = new URL("../..", import.meta.url).pathname;
@@ -47,12 +47,6 @@ const report = { date: new Date().toISOString(), node: process.version, runs, re
 const path = join(OUT, names.length === Object.keys(WORKLOADS).length ? "core.json" : `core-${names.join("-")}.json`);
 writeFileSync(path, `${JSON.stringify(report, null, 2)}\n`);
 console.log(`written to ${path}`);
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
 
 // One result from single runs: the first run's fields, the median of ns per
 // command (and of `also`), every run's figure.
