@@ -9,24 +9,19 @@
 void cs_facility_init(cs_facility *f) { memset(f, 0, sizeof *f); }
 
 /* A time is formatted straight into the output, in quotes: its text never
- * needs an escape. */
-void cs_write_time(json_writer *w, int64_t ms) {
+ * needs an escape. With `memo`, its date comes from there when it matches. */
+static void write_quoted_time(json_writer *w, int64_t ms, civil_date_memo *memo) {
     char *out = json_raw_begin(w, CIVIL_RFC3339_MAX + 2);
     if (out == NULL) return;
     out[0] = '"';
-    size_t len = civil_format_rfc3339(ms, out + 1);
+    size_t len = memo != NULL ? civil_format_rfc3339_memo(ms, out + 1, memo) : civil_format_rfc3339(ms, out + 1);
     out[len + 1] = '"';
     json_raw_end(w, len + 2);
 }
 
-void cs_write_time_memo(json_writer *w, int64_t ms, civil_date_memo *memo) {
-    char *out = json_raw_begin(w, CIVIL_RFC3339_MAX + 2);
-    if (out == NULL) return;
-    out[0] = '"';
-    size_t len = civil_format_rfc3339_memo(ms, out + 1, memo);
-    out[len + 1] = '"';
-    json_raw_end(w, len + 2);
-}
+void cs_write_time(json_writer *w, int64_t ms) { write_quoted_time(w, ms, NULL); }
+
+void cs_write_time_memo(json_writer *w, int64_t ms, civil_date_memo *memo) { write_quoted_time(w, ms, memo); }
 
 static cs_error op_facility(cs_request *r) {
     static const char *const fields[] = {"facilityId", NULL};

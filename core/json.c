@@ -51,6 +51,17 @@ static int hex_value(uint8_t c) {
     return -1;
 }
 
+/* The bytes a string must escape: below 0x20, the quote and the backslash.
+ * A table, as the writer asks of every byte of every key (special_bytes
+ * below asks the same of eight bytes at once). */
+#define ESCAPED_8(base) [base] = 1, [base + 1] = 1, [base + 2] = 1, [base + 3] = 1, \
+                        [base + 4] = 1, [base + 5] = 1, [base + 6] = 1, [base + 7] = 1
+static const uint8_t escaped_bytes[256] = {ESCAPED_8(0), ESCAPED_8(8), ESCAPED_8(16), ESCAPED_8(24), ['"'] = 1,
+                                           ['\\'] = 1};
+#undef ESCAPED_8
+
+static bool needs_escape(uint8_t c) { return escaped_bytes[c] != 0; }
+
 /* Eight bytes at a time: the high bit of each byte of the result is set
  * where a byte of `x` is below 0x20, a quote or a backslash. Exact about
  * whether any is; a borrow can also mark bytes above a true one, so only
@@ -376,7 +387,7 @@ static size_t plain_ascii_run(const uint8_t *s, size_t avail) {
             break;
         }
     }
-    while (i < avail && s[i] >= 0x20 && s[i] < 0x80 && s[i] != '"' && s[i] != '\\') i++;
+    while (i < avail && s[i] < 0x80 && !needs_escape(s[i])) i++;
     return i;
 }
 
@@ -689,16 +700,6 @@ static char escape_letter(uint8_t c) {
     default: return 0;
     }
 }
-
-/* The bytes a string must escape: below 0x20, the quote and the backslash.
- * A table, as the writer asks of every byte of every key. */
-#define ESCAPED_8(base) [base] = 1, [base + 1] = 1, [base + 2] = 1, [base + 3] = 1, \
-                        [base + 4] = 1, [base + 5] = 1, [base + 6] = 1, [base + 7] = 1
-static const uint8_t escaped_bytes[256] = {ESCAPED_8(0), ESCAPED_8(8), ESCAPED_8(16), ESCAPED_8(24), ['"'] = 1,
-                                           ['\\'] = 1};
-#undef ESCAPED_8
-
-static bool needs_escape(uint8_t c) { return escaped_bytes[c] != 0; }
 
 /* How many bytes from the start need no escape: eight at a time (a byte
  * below 0x20, a quote or a backslash in a word stops the word, exactly),
