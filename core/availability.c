@@ -2,7 +2,8 @@
  * view the live board starts from. Slots step through each opening range
  * in real time, so daylight-saving days have their true number of slots.
  * The day's bounds and ranges are converted to UTC once for all courts,
- * a court's reservations on the day are gathered once (as compact spans
+ * and so is the text of each slot's times (the grid is every court's); a
+ * court's reservations on the day are gathered once (as compact spans
  * when few), and each slot is written in place as one run of bytes (the
  * text the JSON writer would make of it: nothing in a slot needs an
  * escape). */
@@ -56,13 +57,32 @@ static slot_state slot_status(const cs_facility *f, const court_day *d, int64_t 
     return confirmed >= capacity ? SLOT_RESERVED : SLOT_PENDING;
 }
 
-/* The local day in UTC: its bounds and its opening ranges. */
+/* A slot's times as text, `{"startTime":"..","endTime":"..`, in an array
+ * of one size so that it is copied at a fixed size. */
+enum { SLOT_TIMES_MAX = 2 * CIVIL_RFC3339_MAX + 32 };
+_Static_assert(SLOT_TIMES_MAX >= sizeof "{\"startTime\":\"" + sizeof "\",\"endTime\":\"" + 2 * CIVIL_RFC3339_MAX,
+               "a slot's times and the fixed-size copies of them fit");
+typedef struct slot_times {
+    size_t len;
+    char text[SLOT_TIMES_MAX];
+} slot_times;
+
+/* The slots whose times' text a day keeps: every slot of a day of 25 hours
+ * on the finest grid. A day longer still (a zone rule shifting its clocks
+ * by more than an hour) has its later slots' times formatted per court. */
+enum { DAY_SLOTS_MAX = 25 * 60 / CS_GRID_MINUTES_MIN };
+
+/* The local day in UTC: its bounds and its opening ranges, and the text
+ * of its first `slots_known` slots' times, kept as the first court's
+ * slots are written. */
 typedef struct day_utc {
     int64_t start_ms;
     int64_t end_ms;
     uint32_t range_count;
     int64_t open_ms[CS_RANGES_PER_DAY_MAX];
     int64_t close_ms[CS_RANGES_PER_DAY_MAX];
+    uint32_t slots_known;
+    slot_times slots[DAY_SLOTS_MAX];
 } day_utc;
 
 static size_t append_text(char *out, size_t len, const char *text) {
@@ -94,22 +114,38 @@ static size_t write_time(slot_clock *clock, int64_t ms, char *out) {
     return len;
 }
 
-/* {"startTime":..,"endTime":..,"status":..,"remaining":..} */
-static void write_slot(json_writer *w, const cs_facility *f, const court_day *d, int64_t start_ms, int64_t end_ms,
-                       slot_clock *clock) {
+/* Writes slot `k`'s times at `out`, which has room for SLOT_TIMES_MAX
+ * bytes: copied from the day when an earlier court wrote them, else
+ * formatted (and kept, while the day has room). */
+static size_t write_times(day_utc *day, uint32_t k, int64_t start_ms, int64_t end_ms, slot_clock *clock, char *out) {
+    if (k < day->slots_known) {
+        memcpy(out, day->slots[k].text, SLOT_TIMES_MAX);
+        return day->slots[k].len;
+    }
+    size_t len = append_text(out, 0, "{\"startTime\":\"");
+    len += write_time(clock, start_ms, out + len);
+    len = append_text(out, len, "\",\"endTime\":\"");
+    len += write_time(clock, end_ms, out + len);
+    CS_ASSERT(len <= SLOT_TIMES_MAX);
+    if (k == day->slots_known && k < DAY_SLOTS_MAX) {
+        memcpy(day->slots[k].text, out, SLOT_TIMES_MAX);
+        day->slots[k].len = len;
+        day->slots_known++;
+    }
+    return len;
+}
+
+/* {"startTime":..,"endTime":..,"status":..,"remaining":..}, the day's slot `k` */
+static void write_slot(json_writer *w, const cs_facility *f, const court_day *d, day_utc *day, uint32_t k,
+                       int64_t start_ms, int64_t end_ms, slot_clock *clock) {
     uint32_t remaining;
     slot_state state = slot_status(f, d, start_ms, end_ms, &remaining);
     /* Room for what the fixed-size copies write, past the text they leave:
-     * two times (each CIVIL_RFC3339_MAX), the state's text, the two keys
-     * before them, ten digits and the brace. */
-    enum { SLOT_MAX = 4 * CIVIL_RFC3339_MAX + 64 };
-    _Static_assert(SLOT_MAX >= 2 * CIVIL_RFC3339_MAX + STATE_TEXT_MAX + 40, "a slot's copies fit its room");
+     * the times, the state's text, ten digits and the brace. */
+    enum { SLOT_MAX = SLOT_TIMES_MAX + STATE_TEXT_MAX + 16 };
     char *slot = json_raw_begin(w, SLOT_MAX), digits[10];
     if (slot == NULL) return;
-    size_t len = append_text(slot, 0, "{\"startTime\":\"");
-    len += write_time(clock, start_ms, slot + len);
-    len = append_text(slot, len, "\",\"endTime\":\"");
-    len += write_time(clock, end_ms, slot + len);
+    size_t len = write_times(day, k, start_ms, end_ms, clock, slot);
     memcpy(slot + len, state_texts[state].text, STATE_TEXT_MAX);
     len += state_texts[state].len;
     size_t n = 0;
@@ -123,7 +159,7 @@ static void write_slot(json_writer *w, const cs_facility *f, const court_day *d,
     json_raw_end(w, len);
 }
 
-static void write_court(json_writer *w, cs_facility *f, uint8_t court, const day_utc *day) {
+static void write_court(json_writer *w, cs_facility *f, uint8_t court, day_utc *day) {
     const cs_config *c = &f->config;
     /* The day's reservations, once, rather than the whole table per slot;
      * as compact spans when few (the usual day). */
@@ -141,9 +177,10 @@ static void write_court(json_writer *w, cs_facility *f, uint8_t court, const day
     json_key(w, "slots");
     json_array_begin(w);
     slot_clock clock = {.last_len = 0}; /* a day's slots fall on one or two UTC dates */
+    uint32_t k = 0;
     for (uint32_t i = 0; i < day->range_count; i++) {
         for (int64_t t = day->open_ms[i]; t + step_ms <= day->close_ms[i]; t += step_ms) {
-            write_slot(w, f, &d, t, t + step_ms, &clock);
+            write_slot(w, f, &d, day, k++, t, t + step_ms, &clock);
         }
     }
     json_array_end(w);
@@ -184,9 +221,11 @@ cs_error availability_day(cs_request *r) {
     json_key(w, "seq");
     json_int(w, (int64_t)f->seq);
     const cs_config *c = &f->config;
-    day_utc day = {.start_ms = zone_local_to_utc(&c->zone, local_day * CIVIL_MS_PER_DAY),
-                   .end_ms = zone_local_to_utc(&c->zone, (local_day + 1) * CIVIL_MS_PER_DAY),
-                   .range_count = calendar_range_count(c, local_day)};
+    day_utc day;
+    day.start_ms = zone_local_to_utc(&c->zone, local_day * CIVIL_MS_PER_DAY);
+    day.end_ms = zone_local_to_utc(&c->zone, (local_day + 1) * CIVIL_MS_PER_DAY);
+    day.range_count = calendar_range_count(c, local_day);
+    day.slots_known = 0;
     CS_ASSERT(day.range_count <= CS_RANGES_PER_DAY_MAX);
     for (uint32_t i = 0; i < day.range_count; i++) calendar_range_utc(c, local_day, i, &day.open_ms[i], &day.close_ms[i]);
     json_key(w, "courts");

@@ -262,6 +262,40 @@ static void test_daylight_saving_days(cs_facility *f) {
     CHECK_INT(number("status"), 200);
 }
 
+/* A zone whose clocks go back twelve hours makes a 36-hour day: more
+ * slots than availability keeps the times' text of for the later courts
+ * (DAY_SLOTS_MAX, 150 on the 10-minute grid). Every court's slots are the
+ * same, past the kept ones too. */
+static void test_day_longer_than_kept_slots(cs_facility *f) {
+    cs_facility_init(f);
+    run(f,
+        "{\"op\":\"configure\",\"now\":%lld,\"args\":{\"facilityId\":\"club\",\"name\":\"Club\","
+        "\"timeZone\":\"Etc/Test\",\"tzRule\":\"AAA0BBB-12,M3.2.0,M11.1.0\","
+        "\"courts\":[{\"courtId\":\"c1\",\"name\":\"Court 1\"},{\"courtId\":\"c2\",\"name\":\"Court 2\"}],"
+        "\"openingHours\":{\"sun\":[\"00:00-24:00\"]},\"gridMinutes\":10,\"durationsMinutes\":[60]}}",
+        (long long)T0);
+    CHECK_INT(number("status"), 200);
+    run(f, "{\"op\":\"availability\",\"now\":%lld,\"args\":{\"facilityId\":\"club\",\"date\":\"2027-11-07\"}}",
+        (long long)T0);
+    CHECK_INT(number("status"), 200);
+    uint32_t first = json_at(&out_doc, at("reply.courts"))->first;
+    uint32_t second = json_at(&out_doc, first)->next;
+    const json_node *a = json_at(&out_doc, json_object_get(&out_doc, first, "slots"));
+    const json_node *b = json_at(&out_doc, json_object_get(&out_doc, second, "slots"));
+    CHECK_INT(a->count, 36 * 6);
+    CHECK_INT(b->count, 36 * 6);
+    CHECK(a->count > 150);
+    CHECK_INT(b->length, a->length);
+    CHECK(memcmp(output + a->offset, output + b->offset, a->length) == 0);
+    /* The first slot starts at local midnight in daylight time (12:00Z the
+     * day before), the last ends at local midnight in standard time. */
+    uint32_t slot = b->first, last = slot;
+    CHECK_STR(json_text(&out_doc, json_object_get(&out_doc, slot, "startTime")), "2027-11-06T12:00:00Z");
+    for (; slot != 0; slot = json_at(&out_doc, slot)->next) last = slot;
+    CHECK_STR(json_text(&out_doc, json_object_get(&out_doc, last, "startTime")), "2027-11-07T23:50:00Z");
+    CHECK_STR(json_text(&out_doc, json_object_get(&out_doc, last, "endTime")), "2027-11-08T00:00:00Z");
+}
+
 static void test_idempotency(cs_facility *f) {
     configure(f);
     const char *format =
@@ -485,6 +519,7 @@ int main(void) {
     test_capacity_and_party_size(f);
     test_busy_court_day(f);
     test_daylight_saving_days(f);
+    test_day_longer_than_kept_slots(f);
     test_idempotency(f);
     test_bad_input_changes_nothing(f);
     test_replay_rebuilds_state(f, g);
