@@ -285,17 +285,21 @@ static int32_t rule_year_of(const zone_rule *rule, int64_t utc_ms) {
     return ZONE_YEARS_FIRST + (int32_t)low;
 }
 
+static bool daylight_at(const zone_rule *rule, int64_t utc_ms);
+static void fill_transitions(zone_rule *rule);
+
 static void fill_years(zone_rule *rule) {
     for (int32_t i = 0; i <= ZONE_YEARS; i++) rule->year_starts_ms[i] = compute_year_start_ms(ZONE_YEARS_FIRST + i);
     for (int32_t i = 0; i < ZONE_YEARS; i++) rule->years[i] = compute_year_changes(rule, ZONE_YEARS_FIRST + i);
     rule->years_ready = true;
+    fill_transitions(rule);
 }
 
 /* Whether daylight time is in effect. A change can fall a week outside
  * its rule year, and a southern summer spans New Year, so the latest change
  * is looked for in the rule years around the UTC year, latest first,
  * skipping years whose changes cannot matter. */
-static bool daylight_at(const zone_rule *rule, int64_t utc_ms) {
+static bool daylight_worked_out(const zone_rule *rule, int64_t utc_ms) {
     int32_t year = rule_year_of(rule, utc_ms);
     zone_latest latest = {false, false, 0};
     for (int32_t y = year + 1; y >= year - 2; y--) {
@@ -311,6 +315,55 @@ static bool daylight_at(const zone_rule *rule, int64_t utc_ms) {
     }
     if (latest.found) return latest.daylight;
     return year_changes(rule, year).all_daylight; /* no changes at all: permanent daylight time, or none */
+}
+
+/* Every change of the table's years, sorted, with daylight_worked_out at
+ * each: between two changes nothing changes, so that answer holds until
+ * the next one. Only when every year of the table has changes: then the
+ * latest change at or before an instant is always one of them, the answer
+ * daylight_worked_out gives (a year without changes, daylight time all
+ * year, is answered by its year instead). */
+static void fill_transitions(zone_rule *rule) {
+    rule->transition_count = 0;
+    for (int32_t i = 0; i < ZONE_YEARS; i++) {
+        if (!rule->years[i].has_changes) return;
+    }
+    uint32_t n = 0;
+    for (int32_t i = 0; i < ZONE_YEARS; i++) {
+        int64_t pair[2] = {rule->years[i].start_ms, rule->years[i].end_ms};
+        for (int k = 0; k < 2; k++) {
+            /* Insertion: the changes come nearly in order already. */
+            uint32_t at = n;
+            while (at > 0 && rule->transitions_ms[at - 1] > pair[k]) at--;
+            if (at > 0 && rule->transitions_ms[at - 1] == pair[k]) continue; /* the same instant twice */
+            memmove(&rule->transitions_ms[at + 1], &rule->transitions_ms[at], (n - at) * sizeof rule->transitions_ms[0]);
+            rule->transitions_ms[at] = pair[k];
+            n++;
+        }
+    }
+    for (uint32_t i = 0; i < n; i++) rule->transition_daylight[i] = daylight_worked_out(rule, rule->transitions_ms[i]);
+    rule->transition_count = n;
+}
+
+/* Whether daylight time is in effect: looked up between the table's
+ * changes, from the second year's end to a change's reach before the
+ * table ends (no change outside the table falls there), else worked out. */
+static bool daylight_at(const zone_rule *rule, int64_t utc_ms) {
+    uint32_t n = rule->transition_count;
+    if (n == 0 || utc_ms < rule->year_starts_ms[2] || utc_ms >= rule->year_starts_ms[ZONE_YEARS] - CHANGE_REACH_MS) {
+        return daylight_worked_out(rule, utc_ms);
+    }
+    uint32_t low = 0, high = n; /* transitions_ms[low] <= utc_ms < transitions_ms[high] */
+    while (high - low > 1) {
+        uint32_t mid = (low + high) / 2;
+        if (rule->transitions_ms[mid] <= utc_ms) low = mid;
+        else high = mid;
+    }
+    bool daylight = rule->transition_daylight[low];
+#ifndef NDEBUG
+    if (rule->transitions_ms[low] > utc_ms || daylight != daylight_worked_out(rule, utc_ms)) __builtin_trap();
+#endif
+    return daylight;
 }
 
 /* ---- conversions ------------------------------------------------------ */

@@ -58,6 +58,12 @@ typedef struct zone_rule {
     bool years_ready;
     int64_t year_starts_ms[ZONE_YEARS + 1]; /* when each year begins, UTC */
     zone_year years[ZONE_YEARS];            /* each year's changes */
+    /* The changes of those years in time order, each with whether daylight
+     * time holds from it on, so that an instant between them finds its
+     * offset by one search (none when some year has no changes). */
+    uint32_t transition_count;
+    int64_t transitions_ms[2 * ZONE_YEARS];
+    bool transition_daylight[2 * ZONE_YEARS];
 } zone_rule;
 
 /* Parses a POSIX TZ rule. Returns false if it is not one (or uses a form we
