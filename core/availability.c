@@ -4,8 +4,8 @@
  * The day's bounds and ranges are converted to UTC once for all courts,
  * and so is the text of each slot's times (the grid is every court's); a
  * court's reservations on the day are gathered once (as compact spans
- * when few), and each slot is written in place as one run of bytes (the
- * text the JSON writer would make of it: nothing in a slot needs an
+ * when few), and its slots are written in place as one run of bytes (the
+ * text the JSON writer would make of them: nothing in a slot needs an
  * escape). */
 #include <string.h>
 
@@ -81,6 +81,8 @@ typedef struct day_utc {
     uint32_t range_count;
     int64_t open_ms[CS_RANGES_PER_DAY_MAX];
     int64_t close_ms[CS_RANGES_PER_DAY_MAX];
+    int64_t step_ms;
+    uint32_t slot_count;
     uint32_t slots_known;
     slot_times slots[DAY_SLOTS_MAX];
 } day_utc;
@@ -135,28 +137,30 @@ static size_t write_times(day_utc *day, uint32_t k, int64_t start_ms, int64_t en
     return len;
 }
 
-/* {"startTime":..,"endTime":..,"status":..,"remaining":..}, the day's slot `k` */
-static void write_slot(json_writer *w, const cs_facility *f, const court_day *d, day_utc *day, uint32_t k,
-                       int64_t start_ms, int64_t end_ms, slot_clock *clock) {
+/* Room for what the fixed-size copies of a slot write, past the text they
+ * leave: the times, the state's text, ten digits, the brace and a comma. */
+enum { SLOT_MAX = SLOT_TIMES_MAX + STATE_TEXT_MAX + 16 };
+
+/* {"startTime":..,"endTime":..,"status":..,"remaining":..}, the day's slot
+ * `k`, at `out`, which has room for SLOT_MAX bytes; returns its length. */
+static size_t write_slot(char *out, const cs_facility *f, const court_day *d, day_utc *day, uint32_t k, int64_t start_ms,
+                         slot_clock *clock) {
+    int64_t end_ms = start_ms + day->step_ms;
     uint32_t remaining;
     slot_state state = slot_status(f, d, start_ms, end_ms, &remaining);
-    /* Room for what the fixed-size copies write, past the text they leave:
-     * the times, the state's text, ten digits and the brace. */
-    enum { SLOT_MAX = SLOT_TIMES_MAX + STATE_TEXT_MAX + 16 };
-    char *slot = json_raw_begin(w, SLOT_MAX), digits[10];
-    if (slot == NULL) return;
-    size_t len = write_times(day, k, start_ms, end_ms, clock, slot);
-    memcpy(slot + len, state_texts[state].text, STATE_TEXT_MAX);
+    char digits[10];
+    size_t len = write_times(day, k, start_ms, end_ms, clock, out);
+    memcpy(out + len, state_texts[state].text, STATE_TEXT_MAX);
     len += state_texts[state].len;
     size_t n = 0;
     do {
         digits[n++] = (char)('0' + remaining % 10);
         remaining /= 10;
     } while (remaining != 0);
-    while (n > 0) slot[len++] = digits[--n];
-    slot[len++] = '}';
-    CS_ASSERT(len <= SLOT_MAX);
-    json_raw_end(w, len);
+    while (n > 0) out[len++] = digits[--n];
+    out[len++] = '}';
+    CS_ASSERT(len < SLOT_MAX);
+    return len;
 }
 
 static void write_court(json_writer *w, cs_facility *f, uint8_t court, day_utc *day) {
@@ -168,22 +172,29 @@ static void write_court(json_writer *w, cs_facility *f, uint8_t court, day_utc *
     bool compact = count <= RESERVATION_SPANS_MAX;
     if (compact) reservation_spans(f, f->rows, count, spans);
     court_day d = {.court = court, .rows = f->rows, .count = count, .spans = compact ? spans : NULL};
-    int64_t step_ms = (int64_t)c->grid_minutes * CIVIL_MS_PER_MINUTE;
     json_object_begin(w);
     json_key(w, "courtId");
     json_string(w, c->courts[court].id);
     json_key(w, "capacity");
     json_int(w, c->courts[court].capacity);
     json_key(w, "slots");
-    json_array_begin(w);
-    slot_clock clock = {.last_len = 0}; /* a day's slots fall on one or two UTC dates */
-    uint32_t k = 0;
-    for (uint32_t i = 0; i < day->range_count; i++) {
-        for (int64_t t = day->open_ms[i]; t + step_ms <= day->close_ms[i]; t += step_ms) {
-            write_slot(w, f, &d, day, k++, t, t + step_ms, &clock);
+    /* The array as one run of bytes: its brackets, the slots and the commas. */
+    char *out = json_raw_begin(w, (size_t)day->slot_count * SLOT_MAX + 2);
+    if (out != NULL) {
+        slot_clock clock = {.last_len = 0}; /* a day's slots fall on one or two UTC dates */
+        size_t len = 0;
+        uint32_t k = 0;
+        out[len++] = '[';
+        for (uint32_t i = 0; i < day->range_count; i++) {
+            for (int64_t t = day->open_ms[i]; t + day->step_ms <= day->close_ms[i]; t += day->step_ms) {
+                if (k > 0) out[len++] = ',';
+                len += write_slot(out + len, f, &d, day, k++, t, &clock);
+            }
         }
+        CS_ASSERT(k == day->slot_count);
+        out[len++] = ']';
+        json_raw_end(w, len);
     }
-    json_array_end(w);
     json_object_end(w);
 }
 
@@ -227,7 +238,12 @@ cs_error availability_day(cs_request *r) {
     day.range_count = calendar_range_count(c, local_day);
     day.slots_known = 0;
     CS_ASSERT(day.range_count <= CS_RANGES_PER_DAY_MAX);
-    for (uint32_t i = 0; i < day.range_count; i++) calendar_range_utc(c, local_day, i, &day.open_ms[i], &day.close_ms[i]);
+    day.step_ms = (int64_t)c->grid_minutes * CIVIL_MS_PER_MINUTE;
+    day.slot_count = 0;
+    for (uint32_t i = 0; i < day.range_count; i++) {
+        calendar_range_utc(c, local_day, i, &day.open_ms[i], &day.close_ms[i]);
+        if (day.close_ms[i] >= day.open_ms[i]) day.slot_count += (uint32_t)((day.close_ms[i] - day.open_ms[i]) / day.step_ms);
+    }
     json_key(w, "courts");
     json_array_begin(w);
     for (uint8_t court = 0; court < f->config.court_count; court++) write_court(w, f, court, &day);
