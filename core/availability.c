@@ -12,13 +12,25 @@
 #include "civil.h"
 #include "core.h"
 
+/* The slots a day keeps facts about (the text of their times, which of
+ * them a reservation touches): every slot of a day of 25 hours on the
+ * finest grid. A day longer still (a zone rule shifting its clocks by more
+ * than an hour) has its later slots worked out in full for each court. */
+enum { DAY_SLOTS_MAX = 25 * 60 / CS_GRID_MINUTES_MIN };
+
 /* The live reservations on a court that overlap the day: `rows`/`count`,
- * and their spans when there are few enough (`spans` NULL otherwise). */
+ * and their spans when there are few enough (`spans` NULL otherwise), with
+ * how many spans overlap each of the day's first DAY_SLOTS_MAX slots (0, 1
+ * or 2 for more) and the one when one does; whether a block closes some of
+ * the day. */
 typedef struct court_day {
     uint8_t court;
     const uint32_t *rows;
     uint32_t count;
     const reservation_span *spans;
+    const uint8_t *touches;
+    const uint8_t *toucher;
+    bool blocked;
 } court_day;
 
 typedef enum slot_state { SLOT_AVAILABLE, SLOT_PENDING, SLOT_RESERVED, SLOT_CLOSED } slot_state;
@@ -38,15 +50,26 @@ static const struct {
 #undef STATE_TEXT
 };
 
-static slot_state slot_status(const cs_facility *f, const court_day *d, int64_t start_ms, int64_t end_ms,
+/* The state of the day's slot `k`, [start, end), and its places left. */
+static slot_state slot_status(const cs_facility *f, const court_day *d, uint32_t k, int64_t start_ms, int64_t end_ms,
                               uint32_t *remaining) {
     uint32_t capacity = f->config.courts[d->court].capacity;
-    if (blocks_overlap(f, d->court, start_ms, end_ms)) {
+    if (d->blocked && blocks_overlap(f, d->court, start_ms, end_ms)) {
         *remaining = 0;
         return SLOT_CLOSED;
     }
     uint32_t used, confirmed;
-    if (d->spans != NULL) {
+    if (d->spans != NULL && k < DAY_SLOTS_MAX && d->touches[k] < 2) {
+        /* No span in the slot, or one: its places, at some instant of it. */
+        const reservation_span *span = &d->spans[d->toucher[k]];
+        used = d->touches[k] == 0 ? 0 : span->places;
+        confirmed = d->touches[k] == 0 || !span->confirmed ? 0 : span->places;
+#ifndef NDEBUG
+        uint32_t check_used, check_confirmed;
+        reservation_span_peaks(d->spans, d->count, start_ms, end_ms, &check_used, &check_confirmed);
+        CS_ASSERT(used == check_used && confirmed == check_confirmed);
+#endif
+    } else if (d->spans != NULL) {
         reservation_span_peaks(d->spans, d->count, start_ms, end_ms, &used, &confirmed);
     } else {
         used = reservation_peak(f, d->rows, d->count, start_ms, end_ms, false);
@@ -66,11 +89,6 @@ typedef struct slot_times {
     size_t len;
     char text[SLOT_TIMES_MAX];
 } slot_times;
-
-/* The slots whose times' text a day keeps: every slot of a day of 25 hours
- * on the finest grid. A day longer still (a zone rule shifting its clocks
- * by more than an hour) has its later slots' times formatted per court. */
-enum { DAY_SLOTS_MAX = 25 * 60 / CS_GRID_MINUTES_MIN };
 
 /* The local day in UTC: its bounds and its opening ranges, and the text
  * of its first `slots_known` slots' times, kept as the first court's
@@ -147,7 +165,7 @@ static size_t write_slot(char *out, const cs_facility *f, const court_day *d, da
                          slot_clock *clock) {
     int64_t end_ms = start_ms + day->step_ms;
     uint32_t remaining;
-    slot_state state = slot_status(f, d, start_ms, end_ms, &remaining);
+    slot_state state = slot_status(f, d, k, start_ms, end_ms, &remaining);
     char digits[10];
     size_t len = write_times(day, k, start_ms, end_ms, clock, out);
     memcpy(out + len, state_texts[state].text, STATE_TEXT_MAX);
@@ -163,15 +181,53 @@ static size_t write_slot(char *out, const cs_facility *f, const court_day *d, da
     return len;
 }
 
+/* Counts in `touches` the spans overlapping each of the day's first
+ * DAY_SLOTS_MAX slots (up to 2), and keeps in `toucher` the last one: in
+ * each range, slot j is [open + j step, open + (j + 1) step). */
+static void count_touches(const day_utc *day, const reservation_span *spans, uint32_t count, uint8_t *touches,
+                          uint8_t *toucher) {
+    CS_ASSERT(count <= RESERVATION_SPANS_MAX && RESERVATION_SPANS_MAX <= UINT8_MAX + 1);
+    uint32_t known = day->slot_count < DAY_SLOTS_MAX ? day->slot_count : DAY_SLOTS_MAX;
+    memset(touches, 0, known);
+    memset(toucher, 0, known);
+    int64_t step = day->step_ms;
+    uint32_t first = 0; /* the range's first slot */
+    for (uint32_t i = 0; i < day->range_count; i++) {
+        int64_t open = day->open_ms[i];
+        int64_t slots = day->close_ms[i] >= open ? (day->close_ms[i] - open) / step : 0;
+        for (uint32_t s = 0; s < count; s++) {
+            if (spans[s].to_ms <= open || spans[s].from_ms >= open + slots * step) continue;
+            int64_t from = spans[s].from_ms <= open ? 0 : (spans[s].from_ms - open) / step;
+            int64_t to = (spans[s].to_ms - open + step - 1) / step; /* past the last slot it overlaps */
+            if (to > slots) to = slots;
+            for (int64_t j = from; j < to && first + j < known; j++) {
+                touches[first + j] += touches[first + j] < 2;
+                toucher[first + j] = (uint8_t)s;
+            }
+        }
+        first += (uint32_t)slots;
+    }
+}
+
 static void write_court(json_writer *w, cs_facility *f, uint8_t court, day_utc *day) {
     const cs_config *c = &f->config;
     /* The day's reservations, once, rather than the whole table per slot;
      * as compact spans when few (the usual day). */
     uint32_t count = reservation_overlapping(f, court, day->start_ms, day->end_ms, NULL, f->rows);
     reservation_span spans[RESERVATION_SPANS_MAX];
+    uint8_t touches[DAY_SLOTS_MAX], toucher[DAY_SLOTS_MAX];
     bool compact = count <= RESERVATION_SPANS_MAX;
-    if (compact) reservation_spans(f, f->rows, count, spans);
-    court_day d = {.court = court, .rows = f->rows, .count = count, .spans = compact ? spans : NULL};
+    if (compact) {
+        reservation_spans(f, f->rows, count, spans);
+        count_touches(day, spans, count, touches, toucher);
+    }
+    court_day d = {.court = court,
+                   .rows = f->rows,
+                   .count = count,
+                   .spans = compact ? spans : NULL,
+                   .touches = touches,
+                   .toucher = toucher,
+                   .blocked = blocks_overlap(f, court, day->start_ms, day->end_ms)};
     json_object_begin(w);
     json_key(w, "courtId");
     json_string(w, c->courts[court].id);

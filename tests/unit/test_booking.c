@@ -230,6 +230,35 @@ static void test_busy_court_day(cs_facility *f) {
     check_slot_state(hall_slot(f, T0 + 2, 26), "available", 130); /* 19:00 */
 }
 
+/* Slots that no span, one span or several overlap (the buffer widening
+ * each booking by 10 minutes), on a court of two places. */
+static void test_slots_touched_by_spans(cs_facility *f) {
+    cs_facility_init(f);
+    run(f,
+        "{\"op\":\"configure\",\"now\":%lld,\"args\":{\"facilityId\":\"club\",\"name\":\"Club\","
+        "\"timeZone\":\"America/New_York\",\"courts\":[{\"courtId\":\"c1\",\"name\":\"Court 1\"},"
+        "{\"courtId\":\"hall\",\"name\":\"Hall\",\"capacity\":2}],\"bufferMinutes\":10,"
+        "\"openingHours\":{\"wed\":[\"06:00-22:00\"]},\"gridMinutes\":30,\"durationsMinutes\":[60]}}",
+        (long long)T0);
+    CHECK_INT(number("status"), 200);
+    attempt(f, T0, "a", "m1", "hall", "2026-12-02T23:00:00Z", "2026-12-03T00:00:00Z"); /* 18:00-19:00, 17:50-19:10 with the buffer */
+    CHECK_INT(number("status"), 200);
+    attempt(f, T0, "b", "m2", "hall", "2026-12-02T23:30:00Z", "2026-12-03T00:30:00Z"); /* 18:30-19:30, 18:20-19:40 */
+    CHECK_INT(number("status"), 200);
+    act(f, "confirm", T0 + 1, "a", NULL);
+    CHECK_INT(number("status"), 200);
+    check_slot_state(hall_slot(f, T0 + 1, 22), "available", 2); /* 17:00 */
+    check_slot_state(hall_slot(f, T0 + 1, 23), "available", 1); /* 17:30: a's buffer */
+    check_slot_state(hall_slot(f, T0 + 1, 24), "pending", 0);   /* 18:00: a, and b from 18:20 */
+    check_slot_state(hall_slot(f, T0 + 1, 26), "pending", 0);   /* 19:00: a's buffer to 19:10, and b */
+    check_slot_state(hall_slot(f, T0 + 1, 27), "available", 1); /* 19:30: b's buffer */
+    check_slot_state(hall_slot(f, T0 + 1, 28), "available", 2); /* 20:00 */
+    act(f, "confirm", T0 + 2, "b", NULL);
+    CHECK_INT(number("status"), 200);
+    check_slot_state(hall_slot(f, T0 + 2, 25), "reserved", 0); /* 18:30 */
+    check_slot_state(hall_slot(f, T0 + 2, 27), "available", 1);
+}
+
 /* Saturdays and Sundays are open 00:00-24:00, so the DST days show their real length. */
 static int slots_on(cs_facility *f, const char *date) {
     run(f, "{\"op\":\"availability\",\"now\":%lld,\"args\":{\"facilityId\":\"club\",\"date\":\"%s\"}}",
@@ -518,6 +547,7 @@ int main(void) {
     test_expiry_is_exact(f);
     test_capacity_and_party_size(f);
     test_busy_court_day(f);
+    test_slots_touched_by_spans(f);
     test_daylight_saving_days(f);
     test_day_longer_than_kept_slots(f);
     test_idempotency(f);
