@@ -13,13 +13,13 @@ const core = read("core.json");
 const workerd = read("core-workerd.json")?.results ?? {};
 if (core !== null) {
   console.log(`### Core (${core.date}, ${core.runs} runs, median)\n`);
-  console.log("| workload | timed commands | native µs/command | native commands/s | wasm (Node) µs/command | wasm (Node) commands/s | wasm/native | wasm + JSON.parse µs | wasm (workerd) µs/command | workerd/native | statuses |");
-  console.log("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
-  for (const [name, { native, wasm, wasmOverNative }] of Object.entries(core.results)) {
+  console.log("| workload | timed commands | native µs/command | native commands/s | wasm (Node) µs/command | wasm (Node) commands/s | wasm/native | module alone µs/command | module alone/native | wasm + JSON.parse µs | wasm (workerd) µs/command | workerd/native | statuses |");
+  console.log("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
+  for (const [name, { native, wasm, wasmOverNative, moduleAloneOverNative }] of Object.entries(core.results)) {
     const statuses = Object.entries(native.statuses).map(([s, c]) => `${s}: ${n(c)}`).join(", ");
     const w = workerd[name];
     const wCells = w ? `${us(w.nsPerCommand)} | ${Math.round((w.nsPerCommand / native.nsPerCommand) * 100) / 100}` : "- | -";
-    console.log(`| ${name} | ${n(native.timedCommands)} | ${us(native.nsPerCommand)} | ${n(native.commandsPerSecond)} | ${us(wasm.nsPerCommand)} | ${n(wasm.commandsPerSecond)} | ${wasmOverNative} | ${us(wasm.nsPerCommandWithParse)} | ${wCells} | ${statuses} |`);
+    console.log(`| ${name} | ${n(native.timedCommands)} | ${us(native.nsPerCommand)} | ${n(native.commandsPerSecond)} | ${us(wasm.nsPerCommand)} | ${n(wasm.commandsPerSecond)} | ${wasmOverNative} | ${wasm.nsPerCommandModuleAlone === undefined ? "-" : us(wasm.nsPerCommandModuleAlone)} | ${moduleAloneOverNative ?? "-"} | ${us(wasm.nsPerCommandWithParse)} | ${wCells} | ${statuses} |`);
   }
   const memory = core.results.memory?.native;
   const memoryWasm = core.results.memory?.wasm;

@@ -3,7 +3,9 @@
 // bench_core, built by bench/run.sh) and the wasm runner (bench_wasm.mjs),
 // a run of each in turn, and writes build/bench/core.json: per workload
 // both results (the median of the runs' ns per command, and every run's)
-// and the ratio wasm/native, the median of the runs' ratios.
+// and the ratio wasm/native, the median of the runs' ratios: through
+// Core.run (the host's path, each output decoded to text) and for the
+// module alone (bench_wasm.mjs).
 //
 // Usage: node bench/core/run.mjs [NAME ...]   (default: all workloads)
 // BENCH_RUNS=N sets the runs per workload (default 5; the two 100,000-command
@@ -35,12 +37,19 @@ for (const name of names) {
     wasms.push(benchWasm(file, 1));
   }
   const native = combine(natives, ["restoreNs"]);
-  const wasm = combine(wasms, ["nsPerCommandWithParse", "restoreNs"]);
+  const wasm = combine(wasms, ["nsPerCommandWithParse", "nsPerCommandModuleAlone", "restoreNs"]);
   const ratio = median(natives.map((r, i) => wasms[i].nsPerCommand / r.nsPerCommand));
-  results[name] = { native, wasm, wasmOverNative: Math.round(ratio * 100) / 100 };
+  const aloneRatio = median(natives.map((r, i) => wasms[i].nsPerCommandModuleAlone / r.nsPerCommand));
+  results[name] = {
+    native,
+    wasm,
+    wasmOverNative: Math.round(ratio * 100) / 100,
+    moduleAloneOverNative: Math.round(aloneRatio * 100) / 100,
+  };
   console.log(
     `${name.padEnd(15)} native ${fmt(native.nsPerCommand)} ns/cmd (${native.commandsPerSecond}/s)` +
-      `  wasm ${fmt(wasm.nsPerCommand)} ns/cmd (${wasm.commandsPerSecond}/s)  wasm/native ${results[name].wasmOverNative}`,
+      `  wasm ${fmt(wasm.nsPerCommand)} ns/cmd (${wasm.commandsPerSecond}/s)  wasm/native ${results[name].wasmOverNative}` +
+      `  module alone ${fmt(wasm.nsPerCommandModuleAlone)} ns/cmd, /native ${results[name].moduleAloneOverNative}`,
   );
 }
 const report = { date: new Date().toISOString(), node: process.version, runs, results };
