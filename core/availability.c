@@ -90,9 +90,10 @@ typedef struct slot_times {
     char text[SLOT_TIMES_MAX];
 } slot_times;
 
-/* The local day in UTC: its bounds and its opening ranges, and the text
- * of its first `slots_known` slots' times, kept as the first court's
- * slots are written. */
+/* The local day in UTC: its bounds (widened to its ranges', which a zone
+ * rule moving its clocks across midnight can put outside them) and its
+ * opening ranges, and the text of its first `slots_known` slots' times,
+ * kept as the first court's slots are written. */
 typedef struct day_utc {
     int64_t start_ms;
     int64_t end_ms;
@@ -298,7 +299,10 @@ cs_error availability_day(cs_request *r) {
     day.slot_count = 0;
     for (uint32_t i = 0; i < day.range_count; i++) {
         calendar_range_utc(c, local_day, i, &day.open_ms[i], &day.close_ms[i]);
-        if (day.close_ms[i] >= day.open_ms[i]) day.slot_count += (uint32_t)((day.close_ms[i] - day.open_ms[i]) / day.step_ms);
+        if (day.close_ms[i] < day.open_ms[i]) continue;
+        day.slot_count += (uint32_t)((day.close_ms[i] - day.open_ms[i]) / day.step_ms);
+        if (day.open_ms[i] < day.start_ms) day.start_ms = day.open_ms[i];
+        if (day.close_ms[i] > day.end_ms) day.end_ms = day.close_ms[i];
     }
     json_key(w, "courts");
     json_array_begin(w);

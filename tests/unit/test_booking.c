@@ -259,6 +259,40 @@ static void test_slots_touched_by_spans(cs_facility *f) {
     check_slot_state(hall_slot(f, T0 + 2, 27), "available", 1);
 }
 
+/* Clocks that go forward at 23:30 skip the next day's first half hour, so
+ * its 00:30 opening comes before its midnight read in standard time: the
+ * slot from 00:30 is the day's, and so are a hold and a block in it. */
+static void test_day_opening_before_its_midnight(cs_facility *f) {
+    cs_facility_init(f);
+    run(f,
+        "{\"op\":\"configure\",\"now\":%lld,\"args\":{\"facilityId\":\"club\",\"name\":\"Club\","
+        "\"timeZone\":\"Etc/Test\",\"tzRule\":\"EST5EDT,M3.2.0/23:30,M11.1.0\","
+        "\"courts\":[{\"courtId\":\"c1\",\"name\":\"Court 1\"},{\"courtId\":\"hall\",\"name\":\"Hall\"}],"
+        "\"openingHours\":{\"mon\":[\"00:30-02:00\"]},\"gridMinutes\":30,\"durationsMinutes\":[30]}}",
+        (long long)T0);
+    CHECK_INT(number("status"), 200);
+    /* Sunday 2027-03-14 23:30 EST is 04:30Z on the 15th, and 00:30 EDT. */
+    attempt(f, T0, "early", "m1", "hall", "2027-03-15T04:30:00Z", "2027-03-15T05:00:00Z");
+    CHECK_INT(number("status"), 200);
+    run(f,
+        "{\"op\":\"block\",\"now\":%lld,\"newId\":\"b1\",\"args\":{\"facilityId\":\"club\",\"courtId\":\"c1\","
+        "\"startTime\":\"2027-03-15T04:30:00Z\",\"endTime\":\"2027-03-15T05:00:00Z\",\"reason\":\"repairs\"}}",
+        (long long)T0);
+    CHECK_INT(number("status"), 200);
+    run(f, "{\"op\":\"availability\",\"now\":%lld,\"args\":{\"facilityId\":\"club\",\"date\":\"2027-03-15\"}}",
+        (long long)T0);
+    CHECK_INT(number("status"), 200);
+    uint32_t c1 = json_at(&out_doc, at("reply.courts"))->first;
+    uint32_t hall = json_at(&out_doc, c1)->next;
+    uint32_t first = json_at(&out_doc, json_object_get(&out_doc, hall, "slots"))->first;
+    CHECK_STR(json_text(&out_doc, json_object_get(&out_doc, first, "startTime")), "2027-03-15T04:30:00Z");
+    check_slot_state(first, "pending", 0);
+    check_slot_state(json_at(&out_doc, first)->next, "available", 1);
+    first = json_at(&out_doc, json_object_get(&out_doc, c1, "slots"))->first;
+    check_slot_state(first, "closed", 0);
+    check_slot_state(json_at(&out_doc, first)->next, "available", 1);
+}
+
 /* Saturdays and Sundays are open 00:00-24:00, so the DST days show their real length. */
 static int slots_on(cs_facility *f, const char *date) {
     run(f, "{\"op\":\"availability\",\"now\":%lld,\"args\":{\"facilityId\":\"club\",\"date\":\"%s\"}}",
@@ -548,6 +582,7 @@ int main(void) {
     test_capacity_and_party_size(f);
     test_busy_court_day(f);
     test_slots_touched_by_spans(f);
+    test_day_opening_before_its_midnight(f);
     test_daylight_saving_days(f);
     test_day_longer_than_kept_slots(f);
     test_idempotency(f);
