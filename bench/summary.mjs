@@ -63,9 +63,9 @@ function endToEnd(report, title, unit) {
   }
   const c = report.comparison;
   if (report.rounds?.length > 1) {
-    console.log(`The table is round 1 of ${report.rounds.length}; every round (${unit}/s, p99 ms, runtime CPU ms/request):`);
+    console.log(`The table is round 1 of ${report.rounds.length}; every round (${unit}/s, p99 ms, runtime CPU ms/request, runtime bytes written/request):`);
     for (const r of report.rounds) {
-      const f = (x) => (x ? `${x.perSecond} / ${x.p99Ms} / ${x.runtimeCpuMsPerRequest}` : "-");
+      const f = (x) => (x ? `${x.perSecond} / ${x.p99Ms} / ${x.runtimeCpuMsPerRequest} / ${x.runtimeBytesWrittenPerRequest ?? "-"}` : "-");
       console.log(`- round ${r.round}: Courtside ${f(r.courtside)}, baseline ${f(r.baseline)}; ratios ${r.requestsPerSecondRatio ?? "-"} and ${r.p99Ratio ?? "-"}`);
     }
   }

@@ -116,7 +116,7 @@ export function httpTransport({ url, facilityId, clients }) {
 // `slots`: [{courtId, startTime, endTime, day, evening}]. `transport`
 // (default HTTP): {open?(members), record?(from), attempt(member, slot),
 // confirm(member, id), cancel(owner, id), stats?(), close()}.
-export async function runLoad({ url, facilityId, slots, members, durationMs, warmupMs, seed, zipfS = 1.0, transport, runtimeCpuMs = () => null }) {
+export async function runLoad({ url, facilityId, slots, members, durationMs, warmupMs, seed, zipfS = 1.0, transport, runtimeCpuMs = () => null, runtimeWrittenBytes = () => null }) {
   const clients = members.length;
   transport ??= httpTransport({ url, facilityId, clients });
   await transport.open?.(members);
@@ -141,6 +141,10 @@ export async function runLoad({ url, facilityId, slots, members, durationMs, war
   const runtimeCpu = {};
   setTimeout(() => (runtimeCpu.from = runtimeCpuMs()), warmupMs).unref();
   setTimeout(() => (runtimeCpu.to = runtimeCpuMs()), warmupMs + durationMs).unref();
+  // And the bytes it wrote (its storage, D1's, their journals, its replies).
+  const runtimeWritten = {};
+  setTimeout(() => (runtimeWritten.from = runtimeWrittenBytes()), warmupMs).unref();
+  setTimeout(() => (runtimeWritten.to = runtimeWrittenBytes()), warmupMs + durationMs).unref();
   transport.record?.(recordFrom);
 
   const slow = []; // [sent at, ms, op, status, reused] of the first 5,000 replies taking 500 ms or more, from recordFrom
@@ -231,6 +235,7 @@ export async function runLoad({ url, facilityId, slots, members, durationMs, war
     confirmsPerSecond: endpoints.confirm.okPerSecond,
     latencyMs: all,
     runtimeCpuMsPerRequest: runtimeCpu.from == null || runtimeCpu.to == null ? null : Math.round(((runtimeCpu.to - runtimeCpu.from) / requests) * 1000) / 1000,
+    runtimeBytesWrittenPerRequest: runtimeWritten.from == null || runtimeWritten.to == null ? null : Math.round((runtimeWritten.to - runtimeWritten.from) / requests),
     endpoints,
     timeline: Array.from(timeline, (entry) => entry ?? [0, 0]),
     slow,

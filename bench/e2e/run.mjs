@@ -154,7 +154,7 @@ async function runCourtside() {
     const slotList = slots();
     const clientMembers = await members(agent, runtime.url);
     const result = await runLoad({
-      url: runtime.url, facilityId: FACILITY, slots: slotList, members: clientMembers, runtimeCpuMs: runtime.cpuMs,
+      url: runtime.url, facilityId: FACILITY, slots: slotList, members: clientMembers, runtimeCpuMs: runtime.cpuMs, runtimeWrittenBytes: runtime.writtenBytes,
       durationMs: DURATION_MS, warmupMs: WARMUP_MS, seed: SEED, zipfS: Number(options.zipf), transport: transport(runtime.url, true),
     });
     const auditResult = await audit(agent, runtime.url, result, slotList);
@@ -183,7 +183,7 @@ async function runBaseline(replyBytes) {
       }
     }
     const result = await runLoad({
-      url: runtime.url, facilityId: FACILITY, slots: slots(), members: clientMembers, runtimeCpuMs: runtime.cpuMs,
+      url: runtime.url, facilityId: FACILITY, slots: slots(), members: clientMembers, runtimeCpuMs: runtime.cpuMs, runtimeWrittenBytes: runtime.writtenBytes,
       durationMs: DURATION_MS, warmupMs: WARMUP_MS, seed: SEED, zipfS: Number(options.zipf), transport: transport(runtime.url, false),
     });
     return strip(result);
@@ -217,7 +217,7 @@ function line(name, r) {
     `sockets closed ${r.transport.socketsClosed.length}`;
   return `${name}: ${r.requestsPerSecond} ${UNIT}/s, attempts ${r.attemptsPerSecond}/s, confirms ${r.confirmsPerSecond}/s; ` +
     `${lat("attempt")}; ${lat("confirm")}; ${lat("cancel")}; all p99 ${r.latencyMs.p99} ms; ` +
-    `runtime CPU ${r.runtimeCpuMsPerRequest} ms/request; ` +
+    `runtime CPU ${r.runtimeCpuMsPerRequest} ms/request, written ${r.runtimeBytesWrittenPerRequest} bytes/request; ` +
     `errors ${e.attempt.errors + e.confirm.errors + e.cancel.errors}; ` +
     `requests on a new connection ${sum(Object.values(e).flatMap((x) => Object.values(x.newConnections)))}, ` +
     `slow (>= 500 ms) on a new / reused one ${sum(Object.values(e).map((x) => x.slowOnNewConnection))} / ` +
@@ -237,7 +237,12 @@ const report = {
 const ROUNDS = Number(options.rounds);
 if (!(Number.isInteger(ROUNDS) && ROUNDS >= 1)) throw new Error("--rounds is a whole number, at least 1");
 const median = (numbers) => [...numbers].sort((a, b) => a - b)[numbers.length >> 1];
-const figures = (r) => ({ perSecond: r.requestsPerSecond, p99Ms: r.latencyMs.p99, runtimeCpuMsPerRequest: r.runtimeCpuMsPerRequest });
+const figures = (r) => ({
+  perSecond: r.requestsPerSecond,
+  p99Ms: r.latencyMs.p99,
+  runtimeCpuMsPerRequest: r.runtimeCpuMsPerRequest,
+  runtimeBytesWrittenPerRequest: r.runtimeBytesWrittenPerRequest,
+});
 report.rounds = [];
 for (let round = 1; round <= ROUNDS; round++) {
   const entry = { round };

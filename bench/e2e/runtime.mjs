@@ -53,6 +53,7 @@ export async function startRuntime(config, { vars = {}, migrations = true, persi
     mf,
     persist,
     cpuMs: runtimeCpuMs,
+    writtenBytes: runtimeWrittenBytes,
     async stop({ keep = false } = {}) {
       await mf.dispose();
       if (!keep) rmSync(persist, { recursive: true, force: true });
@@ -63,19 +64,33 @@ export async function startRuntime(config, { vars = {}, migrations = true, persi
 // The CPU time (user and system, ms) the runtime's processes (workerd, the
 // children of this process) have used so far, from /proc; null elsewhere.
 export function runtimeCpuMs() {
+  const ticks = sumOverRuntime((pid, fields) => Number(fields[11]) + Number(fields[12]));
+  return ticks === null ? null : (ticks * 1000) / CLOCK_TICKS_PER_SECOND;
+}
+
+// The bytes the runtime's processes have written so far with write calls
+// (`wchar` of /proc/PID/io: files, their journals and sockets alike); null
+// elsewhere.
+export function runtimeWrittenBytes() {
+  return sumOverRuntime((pid) => Number(/^wchar: (\d+)$/m.exec(readFileSync(`/proc/${pid}/io`, "utf8"))?.[1] ?? 0));
+}
+
+// `value(pid, fields)` summed over the workerd processes this process
+// started (`fields`: fields 3.. of /proc/PID/stat, proc(5)); null where
+// /proc cannot be read.
+function sumOverRuntime(value) {
   try {
-    let ticks = 0;
+    let total = 0;
     for (const pid of readdirSync("/proc").filter((name) => /^\d+$/.test(name))) {
-      let stat;
       try {
-        stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+        const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+        const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+        if (Number(fields[1]) === process.pid && stat.includes("(workerd)")) total += value(pid, fields);
       } catch {
         continue; // gone meanwhile
       }
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" "); // fields 3.. of proc(5)
-      if (Number(fields[1]) === process.pid && stat.includes("(workerd)")) ticks += Number(fields[11]) + Number(fields[12]);
     }
-    return (ticks * 1000) / CLOCK_TICKS_PER_SECOND;
+    return total;
   } catch {
     return null;
   }
