@@ -91,17 +91,18 @@ typedef struct slot_times {
 } slot_times;
 
 /* The local day in UTC: its bounds (widened to its ranges', which a zone
- * rule moving its clocks across midnight can put outside them) and its
- * opening ranges, and the text of its first `slots_known` slots' times,
- * kept as the first court's slots are written. */
+ * rule moving its clocks across midnight can put outside them), its
+ * opening ranges and their slots (range i's slot j starts at open_ms[i] +
+ * j step_ms), and the text of its first `slots_known` slots' times, kept
+ * as the first court's slots are written. */
 typedef struct day_utc {
     int64_t start_ms;
     int64_t end_ms;
     uint32_t range_count;
     int64_t open_ms[CS_RANGES_PER_DAY_MAX];
-    int64_t close_ms[CS_RANGES_PER_DAY_MAX];
+    uint32_t range_slots[CS_RANGES_PER_DAY_MAX];
     int64_t step_ms;
-    uint32_t slot_count;
+    uint32_t slot_count; /* of all ranges */
     uint32_t slots_known;
     slot_times slots[DAY_SLOTS_MAX];
 } day_utc;
@@ -183,8 +184,7 @@ static size_t write_slot(char *out, const cs_facility *f, const court_day *d, da
 }
 
 /* Counts in `touches` the spans overlapping each of the day's first
- * DAY_SLOTS_MAX slots (up to 2), and keeps in `toucher` the last one: in
- * each range, slot j is [open + j step, open + (j + 1) step). */
+ * DAY_SLOTS_MAX slots (up to 2), and keeps in `toucher` the last one. */
 static void count_touches(const day_utc *day, const reservation_span *spans, uint32_t count, uint8_t *touches,
                           uint8_t *toucher) {
     CS_ASSERT(count <= RESERVATION_SPANS_MAX && RESERVATION_SPANS_MAX <= UINT8_MAX + 1);
@@ -194,8 +194,7 @@ static void count_touches(const day_utc *day, const reservation_span *spans, uin
     int64_t step = day->step_ms;
     uint32_t first = 0; /* the range's first slot */
     for (uint32_t i = 0; i < day->range_count; i++) {
-        int64_t open = day->open_ms[i];
-        int64_t slots = day->close_ms[i] >= open ? (day->close_ms[i] - open) / step : 0;
+        int64_t open = day->open_ms[i], slots = day->range_slots[i];
         for (uint32_t s = 0; s < count; s++) {
             if (spans[s].to_ms <= open || spans[s].from_ms >= open + slots * step) continue;
             int64_t from = spans[s].from_ms <= open ? 0 : (spans[s].from_ms - open) / step;
@@ -206,7 +205,7 @@ static void count_touches(const day_utc *day, const reservation_span *spans, uin
                 toucher[first + j] = (uint8_t)s;
             }
         }
-        first += (uint32_t)slots;
+        first += day->range_slots[i];
     }
 }
 
@@ -243,12 +242,12 @@ static void write_court(json_writer *w, cs_facility *f, uint8_t court, day_utc *
         uint32_t k = 0;
         out[len++] = '[';
         for (uint32_t i = 0; i < day->range_count; i++) {
-            for (int64_t t = day->open_ms[i]; t + day->step_ms <= day->close_ms[i]; t += day->step_ms) {
+            int64_t t = day->open_ms[i];
+            for (uint32_t j = 0; j < day->range_slots[i]; j++, t += day->step_ms) {
                 if (k > 0) out[len++] = ',';
                 len += write_slot(out + len, f, &d, day, k++, t, &clock);
             }
         }
-        CS_ASSERT(k == day->slot_count);
         out[len++] = ']';
         json_raw_end(w, len);
     }
@@ -298,11 +297,15 @@ cs_error availability_day(cs_request *r) {
     day.step_ms = (int64_t)c->grid_minutes * CIVIL_MS_PER_MINUTE;
     day.slot_count = 0;
     for (uint32_t i = 0; i < day.range_count; i++) {
-        calendar_range_utc(c, local_day, i, &day.open_ms[i], &day.close_ms[i]);
-        if (day.close_ms[i] < day.open_ms[i]) continue;
-        day.slot_count += (uint32_t)((day.close_ms[i] - day.open_ms[i]) / day.step_ms);
-        if (day.open_ms[i] < day.start_ms) day.start_ms = day.open_ms[i];
-        if (day.close_ms[i] > day.end_ms) day.end_ms = day.close_ms[i];
+        int64_t open_ms, close_ms;
+        calendar_range_utc(c, local_day, i, &open_ms, &close_ms);
+        uint32_t slots = close_ms > open_ms ? (uint32_t)((close_ms - open_ms) / day.step_ms) : 0;
+        day.open_ms[i] = open_ms;
+        day.range_slots[i] = slots;
+        day.slot_count += slots;
+        if (slots == 0) continue;
+        if (open_ms < day.start_ms) day.start_ms = open_ms;
+        if (open_ms + slots * day.step_ms > day.end_ms) day.end_ms = open_ms + slots * day.step_ms;
     }
     json_key(w, "courts");
     json_array_begin(w);
