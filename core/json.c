@@ -85,6 +85,26 @@ static size_t first_marked_byte(uint64_t found) {
 #endif
 }
 
+/* How many bytes from `s` a string takes as they are: none below 0x20, no
+ * quote or backslash and, with `ascii_only` (the reader, which checks
+ * UTF-8 a character at a time), none above 0x7F. Eight at a time, then
+ * one at a time. */
+static inline size_t plain_run(const uint8_t *s, size_t len, bool ascii_only) {
+    const uint64_t highs = UINT64_C(0x8080808080808080), also = ascii_only ? highs : 0;
+    size_t i = 0;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t x;
+        memcpy(&x, s + i, 8);
+        uint64_t found = special_bytes(x) | (x & also);
+        if (found != 0) {
+            i += first_marked_byte(found);
+            break;
+        }
+    }
+    while (i < len && !needs_escape(s[i]) && !(ascii_only && s[i] >= 0x80)) i++;
+    return i;
+}
+
 /* ------------------------------------------------------------------ */
 /* UTF-8                                                              */
 /* ------------------------------------------------------------------ */
@@ -372,25 +392,6 @@ static bool decode_raw(parser *p, decoding *d) {
     return true;
 }
 
-/* How many bytes from `s` are printable ASCII other than a quote or a
- * backslash: the bytes a string takes as they are, checked eight at a
- * time, then one at a time. */
-static size_t plain_ascii_run(const uint8_t *s, size_t avail) {
-    const uint64_t highs = UINT64_C(0x8080808080808080);
-    size_t i = 0;
-    for (; i + 8 <= avail; i += 8) {
-        uint64_t x;
-        memcpy(&x, s + i, 8);
-        uint64_t found = (special_bytes(x) | x) & highs;
-        if (found != 0) {
-            i += first_marked_byte(found);
-            break;
-        }
-    }
-    while (i < avail && s[i] < 0x80 && !needs_escape(s[i])) i++;
-    return i;
-}
-
 /* Decodes the string at p->pos (its opening quote) into the arena and sets
  * the node's str, str_len and length. Runs of plain ASCII are copied at
  * once; anything else goes a character at a time. */
@@ -398,7 +399,7 @@ static bool parse_string(parser *p, uint32_t index) {
     decoding d = {.start = p->pos, .len = 0};
     p->pos++;
     for (;;) {
-        size_t run = plain_ascii_run(p->input + p->pos, p->length - p->pos);
+        size_t run = plain_run(p->input + p->pos, p->length - p->pos, true);
         if (run > 0) {
             if (!put_decoded(p, &d, p->input + p->pos, run)) return false;
             p->pos += run;
@@ -701,24 +702,6 @@ static char escape_letter(uint8_t c) {
     }
 }
 
-/* How many bytes from the start need no escape: eight at a time (a byte
- * below 0x20, a quote or a backslash in a word stops the word, exactly),
- * then one at a time. */
-static size_t plain_prefix(const char *text, size_t len) {
-    size_t i = 0;
-    for (; i + 8 <= len; i += 8) {
-        uint64_t x;
-        memcpy(&x, text + i, 8);
-        uint64_t found = special_bytes(x);
-        if (found != 0) {
-            i += first_marked_byte(found);
-            break;
-        }
-    }
-    while (i < len && !needs_escape((uint8_t)text[i])) i++;
-    return i;
-}
-
 static void put_escape(json_writer *w, uint8_t c) {
     char letter = escape_letter(c);
     if (letter != 0) {
@@ -739,7 +722,7 @@ static void put_quoted(json_writer *w, const char *text, size_t len) {
         uint8_t *out = w->buf + w->len;
         out[0] = '"';
         memcpy(out + 1, text, len);
-        size_t i = plain_prefix(text, len);
+        size_t i = plain_run((const uint8_t *)text, len, false);
         if (i == len) {
             out[len + 1] = '"';
             w->len += len + 2;
