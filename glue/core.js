@@ -50,9 +50,14 @@ export class Core {
   // Runs one command (bytes) and returns the output's JSON text. A trap
   // throws a WebAssembly.RuntimeError and leaves this Core unusable: the
   // host replays its log into a new one.
-  // Every command goes through here: no call into the module but cs_run,
-  // no closure.
   run(command) {
+    return decoder.decode(this.runBytes(command));
+  }
+
+  // The same, the output left as bytes: a view of the module's memory,
+  // valid until the next call into this Core. Every command goes through
+  // here: no call into the module but cs_run, no closure.
+  runBytes(command) {
     if (this.#broken) throw new Error("this core trapped earlier and cannot run again");
     if (command.length > this.#inputMax) {
       throw new RangeError(`a command of ${command.length} bytes is over the core's ${this.#inputMax}`);
@@ -66,7 +71,7 @@ export class Core {
       this.#broken = true;
       throw error;
     }
-    return decoder.decode(new Uint8Array(memory.buffer, this.#output, length));
+    return new Uint8Array(memory.buffer, this.#output, length);
   }
 
   // Runs one command and returns the parsed output.

@@ -5,9 +5,9 @@
 // several runs, the median reported. Each timed command is Core.run (the
 // bytes copied in, cs_run, the output decoded to text); the host's JSON.parse
 // of the output (Core.runJson) is timed in a second figure, from one run;
-// and the module alone (the bytes copied in and cs_run, the output left in
-// the module's memory: what bench_core.c times natively, plus the call into
-// the module) in a third, from the same number of runs as the first.
+// and the module alone (Core.runBytes: the bytes copied in and cs_run, the
+// output left in the module's memory, what bench_core.c times natively plus
+// the call into the module) in a third, from as many runs as the first.
 // Last, the final state's snapshot is restored into a fresh Core 5 times
 // (the median reported: a facility's recovery, without storage).
 //
@@ -37,12 +37,12 @@ export function readWorkload(path) {
 }
 
 // One run on `core`, made new first: {ns, timed, statuses, reminders}.
-// `parse`: time runJson instead of run. `tally`: read each timed output
-// afterwards (untimed). As bench_core.c does with its facility, every run
-// and #reset reuse the instance (Core.reset): a fresh instance's memory
-// would make the timed commands pay the first touch of each page, which a
-// facility's object pays once in its life.
-function run(core, lines, { parse = false, tally = false } = {}) {
+// `parse`: time runJson instead of run; `bytes`: runBytes. `tally`: read
+// each timed output afterwards (untimed). As bench_core.c does with its
+// facility, every run and #reset reuse the instance (Core.reset): a fresh
+// instance's memory would make the timed commands pay the first touch of
+// each page, which a facility's object pays once in its life.
+function run(core, lines, { parse = false, bytes = false, tally = false } = {}) {
   core.reset();
   let measuring = false;
   let started = 0n;
@@ -65,6 +65,7 @@ function run(core, lines, { parse = false, tally = false } = {}) {
     timed++;
     if (!tally) {
       if (parse) core.runJson(line);
+      else if (bytes) core.runBytes(line);
       else core.run(line);
       continue;
     }
@@ -77,22 +78,6 @@ function run(core, lines, { parse = false, tally = false } = {}) {
   return { ns: Number(ns), timed, statuses, reminders };
 }
 
-// The module alone, shaped as the Core the runs take: each command copied
-// in and run, its output left as bytes. Not the host's path (Core.run
-// decodes every output); the part of it the native runner compares with.
-function moduleAlone(module) {
-  const exports = new WebAssembly.Instance(module, {}).exports;
-  exports._initialize?.();
-  const input = exports.cs_input();
-  return {
-    reset: () => exports.cs_reset(),
-    run(command) {
-      new Uint8Array(exports.memory.buffer, input, command.length).set(command);
-      return exports.cs_run(command.length);
-    },
-  };
-}
-
 export function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = sorted.length >> 1;
@@ -103,16 +88,14 @@ export function benchWasm(path, runs = 5) {
   const module = loadModule();
   const lines = readWorkload(path);
   const core = new Core(module);
-  const alone = moduleAlone(module);
   const tally = run(core, lines, { tally: true });
-  run(alone, lines); // untimed, as the tally run is for `core`: every page it uses touched once
   const perCommand = [];
   const alonePerCommand = [];
   const parsedPerCommand = [];
   for (let i = 0; i < runs; i++) {
     const r = run(core, lines);
     perCommand.push(r.ns / r.timed);
-    const a = run(alone, lines);
+    const a = run(core, lines, { bytes: true });
     alonePerCommand.push(a.ns / a.timed);
   }
   const parsed = run(core, lines, { parse: true }); // one run: a figure for the host's view

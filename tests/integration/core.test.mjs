@@ -81,6 +81,12 @@ for (const [path, module] of MODULES) {
     assert.equal(core.run(commands[0]), new Core(module).run(commands[0]));
   });
 
+  test(`${path}: runBytes gives the output run decodes, as bytes`, () => {
+    const bytes = new Core(module).runBytes(commands[0]).slice();
+    assert.equal(new TextDecoder().decode(bytes), new Core(module).run(commands[0]));
+    assert.equal(JSON.parse(new TextDecoder().decode(bytes)).status, 200);
+  });
+
   test(`${path}: a command over the input buffer is refused before it runs`, () => {
     const core = new Core(module);
     assert.throws(() => core.run(new Uint8Array(10 * 1024 * 1024)), RangeError);
