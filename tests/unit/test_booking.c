@@ -23,6 +23,15 @@ static void configure(cs_facility *f) {
     CHECK_STR(text("reply.tzRule"), "EST5EDT,M3.2.0,M11.1.0");
 }
 
+/* A new facility "club" configured with `settings` (the members of the
+ * configure body after its id and name). */
+static void configure_with(cs_facility *f, const char *settings) {
+    cs_facility_init(f);
+    run(f, "{\"op\":\"configure\",\"now\":%lld,\"args\":{\"facilityId\":\"club\",\"name\":\"Club\",%s}}",
+        (long long)T0, settings);
+    CHECK_INT(number("status"), 200);
+}
+
 /* Attempt by `member` on `court` from `start` (RFC 3339) for `minutes`. */
 static void attempt(cs_facility *f, int64_t now, const char *id, const char *member, const char *court,
                     const char *start, const char *end) {
@@ -194,14 +203,10 @@ static void check_slot_state(uint32_t slot, const char *status, int64_t remainin
  * spans (RESERVATION_SPANS_MAX) is counted by the per-slot path, and both
  * give the same answers on either side of the limit. */
 static void test_busy_court_day(cs_facility *f) {
-    cs_facility_init(f);
-    run(f,
-        "{\"op\":\"configure\",\"now\":%lld,\"args\":{\"facilityId\":\"club\",\"name\":\"Club\","
+    configure_with(f,
         "\"timeZone\":\"America/New_York\",\"courts\":[{\"courtId\":\"c1\",\"name\":\"Court 1\"},"
         "{\"courtId\":\"hall\",\"name\":\"Hall\",\"capacity\":130}],"
-        "\"openingHours\":{\"wed\":[\"06:00-22:00\"]},\"gridMinutes\":30,\"durationsMinutes\":[60]}}",
-        (long long)T0);
-    CHECK_INT(number("status"), 200);
+        "\"openingHours\":{\"wed\":[\"06:00-22:00\"]},\"gridMinutes\":30,\"durationsMinutes\":[60]");
     int places = 130;
     CHECK(places > RESERVATION_SPANS_MAX);
     char id[16], member[16];
@@ -233,14 +238,10 @@ static void test_busy_court_day(cs_facility *f) {
 /* Slots that no span, one span or several overlap (the buffer widening
  * each booking by 10 minutes), on a court of two places. */
 static void test_slots_touched_by_spans(cs_facility *f) {
-    cs_facility_init(f);
-    run(f,
-        "{\"op\":\"configure\",\"now\":%lld,\"args\":{\"facilityId\":\"club\",\"name\":\"Club\","
+    configure_with(f,
         "\"timeZone\":\"America/New_York\",\"courts\":[{\"courtId\":\"c1\",\"name\":\"Court 1\"},"
         "{\"courtId\":\"hall\",\"name\":\"Hall\",\"capacity\":2}],\"bufferMinutes\":10,"
-        "\"openingHours\":{\"wed\":[\"06:00-22:00\"]},\"gridMinutes\":30,\"durationsMinutes\":[60]}}",
-        (long long)T0);
-    CHECK_INT(number("status"), 200);
+        "\"openingHours\":{\"wed\":[\"06:00-22:00\"]},\"gridMinutes\":30,\"durationsMinutes\":[60]");
     attempt(f, T0, "a", "m1", "hall", "2026-12-02T23:00:00Z", "2026-12-03T00:00:00Z"); /* 18:00-19:00, 17:50-19:10 with the buffer */
     CHECK_INT(number("status"), 200);
     attempt(f, T0, "b", "m2", "hall", "2026-12-02T23:30:00Z", "2026-12-03T00:30:00Z"); /* 18:30-19:30, 18:20-19:40 */
@@ -263,14 +264,10 @@ static void test_slots_touched_by_spans(cs_facility *f) {
  * its 00:30 opening comes before its midnight read in standard time: the
  * slot from 00:30 is the day's, and so are a hold and a block in it. */
 static void test_day_opening_before_its_midnight(cs_facility *f) {
-    cs_facility_init(f);
-    run(f,
-        "{\"op\":\"configure\",\"now\":%lld,\"args\":{\"facilityId\":\"club\",\"name\":\"Club\","
+    configure_with(f,
         "\"timeZone\":\"Etc/Test\",\"tzRule\":\"EST5EDT,M3.2.0/23:30,M11.1.0\","
         "\"courts\":[{\"courtId\":\"c1\",\"name\":\"Court 1\"},{\"courtId\":\"hall\",\"name\":\"Hall\"}],"
-        "\"openingHours\":{\"mon\":[\"00:30-02:00\"]},\"gridMinutes\":30,\"durationsMinutes\":[30]}}",
-        (long long)T0);
-    CHECK_INT(number("status"), 200);
+        "\"openingHours\":{\"mon\":[\"00:30-02:00\"]},\"gridMinutes\":30,\"durationsMinutes\":[30]");
     /* Sunday 2027-03-14 23:30 EST is 04:30Z on the 15th, and 00:30 EDT. */
     attempt(f, T0, "early", "m1", "hall", "2027-03-15T04:30:00Z", "2027-03-15T05:00:00Z");
     CHECK_INT(number("status"), 200);
@@ -330,14 +327,10 @@ static void test_daylight_saving_days(cs_facility *f) {
  * (DAY_SLOTS_MAX, 150 on the 10-minute grid). Every court's slots are the
  * same, past the kept ones too. */
 static void test_day_longer_than_kept_slots(cs_facility *f) {
-    cs_facility_init(f);
-    run(f,
-        "{\"op\":\"configure\",\"now\":%lld,\"args\":{\"facilityId\":\"club\",\"name\":\"Club\","
+    configure_with(f,
         "\"timeZone\":\"Etc/Test\",\"tzRule\":\"AAA0BBB-12,M3.2.0,M11.1.0\","
         "\"courts\":[{\"courtId\":\"c1\",\"name\":\"Court 1\"},{\"courtId\":\"c2\",\"name\":\"Court 2\"}],"
-        "\"openingHours\":{\"sun\":[\"00:00-24:00\"]},\"gridMinutes\":10,\"durationsMinutes\":[60]}}",
-        (long long)T0);
-    CHECK_INT(number("status"), 200);
+        "\"openingHours\":{\"sun\":[\"00:00-24:00\"]},\"gridMinutes\":10,\"durationsMinutes\":[60]");
     run(f, "{\"op\":\"availability\",\"now\":%lld,\"args\":{\"facilityId\":\"club\",\"date\":\"2027-11-07\"}}",
         (long long)T0);
     CHECK_INT(number("status"), 200);
@@ -498,12 +491,10 @@ static int count_broadcasts(const uint8_t *out, size_t len) {
  * tick does what it can, says the rest is due now, and a confirm of a
  * lapsed hold not yet recorded is refused all the same. */
 static void test_mass_expiry_is_bounded(cs_facility *f) {
-    cs_facility_init(f);
-    run(f,
-        "{\"op\":\"configure\",\"now\":%lld,\"args\":{\"facilityId\":\"club\",\"name\":\"Club\",\"timeZone\":\"UTC\","
+    configure_with(f,
+        "\"timeZone\":\"UTC\","
         "\"courts\":[{\"courtId\":\"hall\",\"name\":\"Hall\",\"capacity\":1000}],\"openingHours\":{\"wed\":[\"06:00-22:00\"]},"
-        "\"gridMinutes\":30,\"durationsMinutes\":[60]}}",
-        (long long)T0);
+        "\"gridMinutes\":30,\"durationsMinutes\":[60]");
     char id[16], member[16];
     for (int i = 0; i < 1000; i++) {
         snprintf(id, sizeof id, "h%d", i);
@@ -540,13 +531,10 @@ static int count_text(const uint8_t *text, size_t len, const char *needle) {
  * after a few ticks and nothing aborts. */
 static void test_mass_no_show_is_bounded(cs_facility *f) {
     enum { BOOKINGS = 600 };
-    cs_facility_init(f);
-    run(f,
-        "{\"op\":\"configure\",\"now\":%lld,\"args\":{\"facilityId\":\"club\",\"name\":\"Club\",\"timeZone\":\"UTC\","
+    configure_with(f,
+        "\"timeZone\":\"UTC\","
         "\"courts\":[{\"courtId\":\"hall\",\"name\":\"Hall\",\"capacity\":1000}],\"openingHours\":{\"wed\":[\"06:00-22:00\"]},"
-        "\"gridMinutes\":30,\"durationsMinutes\":[60],\"reminders\":{\"offsetsMinutes\":[],\"noShowGraceMinutes\":15}}}",
-        (long long)T0);
-    CHECK_INT(number("status"), 200);
+        "\"gridMinutes\":30,\"durationsMinutes\":[60],\"reminders\":{\"offsetsMinutes\":[],\"noShowGraceMinutes\":15}");
     for (int i = 0; i < BOOKINGS; i++) {
         run(f,
             "{\"op\":\"book\",\"now\":%lld,\"newId\":\"b%d\",\"actor\":{\"memberId\":\"desk\",\"role\":\"staff\"},"
