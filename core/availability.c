@@ -90,7 +90,7 @@ typedef struct slot_times {
     char text[SLOT_TIMES_MAX];
 } slot_times;
 
-/* The local day in UTC: its bounds (widened to its ranges', which a zone
+/* The local day in UTC: its bounds (widened to its slots', which a zone
  * rule moving its clocks across midnight can put outside them), its
  * opening ranges and their slots (range i's slot j starts at open_ms[i] +
  * j step_ms), and the text of its first `slots_known` slots' times, kept

@@ -4,7 +4,8 @@
 // as the facility's object loads it, and answers {timed, lines}. The one
 // instance is kept across requests and made new (Core.reset) at the start
 // and at each #reset, as bench_core.c does with its facility, so no timed
-// command pays the first touch of a fresh instance's memory. With ?setupOnly=1 it stops at the first #measure line.
+// command pays the first touch of a fresh instance's memory. With
+// ?setupOnly=1 it stops at the first #measure line.
 // workerd stops its clocks while JavaScript runs, so the caller times the
 // requests: (full - setup only) / timed commands is the cost of one.
 import wasmModule from "../../../build/wasi/courtside-wasi.wasm";
