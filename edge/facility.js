@@ -302,7 +302,7 @@ export class FacilityObject extends DurableObject {
   async #run(op, params, body, actor) {
     if (this.#broken !== null) return UNREADABLE;
     const now = this.#now();
-    const newIdValue = NEEDS_NEW_ID.has(op) ? newId(params.facilityId) : undefined;
+    const newIdValue = NEEDS_NEW_ID.has(op) ? newId(params.facilityId, now) : undefined;
     const output = await this.#commit(encodeCommand({ op, now, newId: newIdValue, actor, params }, body), now);
     if (output === null) return RESTORED;
     return { status: output.status, reply: output.reply, seq: output.seq };

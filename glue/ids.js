@@ -1,12 +1,17 @@
-// ids.js: the shape of ids. Reservation and block ids are
-// `{facilityId}_{16 random base62 characters}`; facility ids have no `_`, so
-// the facility that owns a reservation is the part before the first `_`.
+// ids.js: the shape of ids. Reservation, block and waitlist ids are
+// `{facilityId}_{6 characters of time}{16 random base62 characters}`:
+// facility ids have no `_`, so the facility that owns a reservation is the
+// part before the first `_`; the time (seconds since the epoch, base62 in
+// byte order) makes a facility's ids sort by when they were made, so the
+// projection's indexes keyed by them grow at one end instead of everywhere.
 // Session ids are 22 random base62 characters.
 
 const FACILITY_ID = /^[A-Za-z0-9-]{1,40}$/;
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
 const BASE62 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-const RANDOM_LENGTH = 16;
+const RANDOM_LENGTH = 16; // 95 bits
+const ORDERED = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"; // base62 in byte order
+const TIME_LENGTH = 6; // seconds: 62^6 of them reach past the year 3700
 const SESSION_ID_LENGTH = 22; // 131 bits
 
 export function isFacilityId(value) {
@@ -30,9 +35,23 @@ export function randomBase62(length) {
   return random;
 }
 
-// A fresh id for a reservation or a block of `facilityId`.
-export function newId(facilityId) {
-  return `${facilityId}_${randomBase62(RANDOM_LENGTH)}`;
+// A fresh id for a reservation, a block or a waitlist entry of
+// `facilityId`, made at `nowMs`; the longest (a 40-character facility id)
+// is 63 characters, within isId's 64.
+export function newId(facilityId, nowMs) {
+  return `${facilityId}_${timeOrdered(nowMs)}${randomBase62(RANDOM_LENGTH)}`;
+}
+
+// `nowMs`'s whole seconds as TIME_LENGTH base62 digits in byte order, so
+// later times sort after earlier ones.
+export function timeOrdered(nowMs) {
+  let seconds = Math.floor(nowMs / 1000);
+  let digits = "";
+  for (let i = 0; i < TIME_LENGTH; i++) {
+    digits = ORDERED[seconds % 62] + digits;
+    seconds = Math.floor(seconds / 62);
+  }
+  return digits;
 }
 
 export function newSessionId() {

@@ -11,6 +11,7 @@ before(async () => {
 });
 after(() => stack?.stop());
 
+const BYTE_ORDERED = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 const availabilityPath = (facilityId) => `/api/realtime/availability?facilityId=${facilityId}&date=${DATE}`;
 
 test("a hold, confirmed, shows as reserved, then cancelled frees the slots", async () => {
@@ -23,7 +24,11 @@ test("a hold, confirmed, shows as reserved, then cancelled frees the slots", asy
   const attempt = await member.post("/api/realtime/attempt", booking);
   assert.equal(attempt.status, 200);
   assert.equal(attempt.body.success, true);
-  assert.match(attempt.body.reservationId, /^flow_[A-Za-z0-9]{16}$/);
+  assert.match(attempt.body.reservationId, /^flow_[A-Za-z0-9]{22}$/);
+  // After the facility's `_`, the second it was made, in base62 digits
+  // ordered as bytes are, so ids sort by when they were made.
+  const made = [...attempt.body.reservationId.slice(5, 11)].reduce((n, digit) => n * 62 + BYTE_ORDERED.indexOf(digit), 0);
+  assert.ok(made >= Math.floor(sentAt / 1000) && made <= Date.now() / 1000, `made at ${made}`);
   assert.ok(Date.parse(attempt.body.holdExpiry) > sentAt, "the hold expires in the future");
   const reservationId = attempt.body.reservationId;
 
@@ -66,8 +71,8 @@ test("a hold, confirmed, shows as reserved, then cancelled frees the slots", asy
   assert.ok(freed.body.courts.every((court) => court.slots.every((slot) => slot.status === "available")));
 });
 
-test("release and cancel by POST", async () => {
-  const facilityId = "flow-post";
+test("release and cancel by POST, at a facility with the longest id (so the longest reservation ids)", async () => {
+  const facilityId = `flow-post-${"x".repeat(30)}`; // 40 characters, the most allowed
   await stack.configure(facilityId);
   const member = await stack.as("m-2");
   const hold = async (courtId) => {
@@ -75,6 +80,7 @@ test("release and cancel by POST", async () => {
       facilityId, courtId, startTime: at("09:00"), endTime: at("10:30"), memberId: "m-2", durationMinutes: 90,
     });
     assert.equal(attempt.status, 200);
+    assert.equal(attempt.body.reservationId.length, 63, "within the 64 an id may have");
     return attempt.body.reservationId;
   };
 

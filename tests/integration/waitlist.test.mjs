@@ -86,7 +86,7 @@ test("a cancel auto-books the waiting member; a watcher sees released then reser
   const joined = await bob.post("/api/waitlist", joining(facilityId, "bob", place, "auto_book"));
   assert.equal(joined.status, 201, JSON.stringify(joined.body));
   const { waitlistId, entry } = joined.body;
-  assert.match(waitlistId, /^wl-auto_[A-Za-z0-9]{16}$/);
+  assert.match(waitlistId, /^wl-auto_[A-Za-z0-9]{22}$/);
   assert.equal(entry.waitlistId, waitlistId);
   assert.deepEqual([entry.state, entry.mode, entry.memberId, entry.courtId, entry.reservationId], ["waiting", "auto_book", "bob", "court-1", null]);
   assert.equal(joined.body.promotion, undefined, "the slot is taken: bob waits");
