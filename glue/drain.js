@@ -6,7 +6,7 @@
 // there is nothing to do): the facility object folds it into its one alarm. One run at a time, starting at least
 // SPACING_MS after the one before. No platform API here: the writer comes
 // from the caller.
-import { statementCount } from "./projection.js";
+import { SHARED_STATEMENTS, statementCount } from "./projection.js";
 
 const GRACE_MS = 2000; // after a commit, the alarm's safety net for the immediate run
 const RETRY_MS = [1000, 2000, 4000, 8000, 15_000, 30_000, 60_000]; // backoff after failures
@@ -106,7 +106,7 @@ export class OutboxDrain {
   // The next outbox rows, as many as fit one D1 batch (at least one).
   #next() {
     const rows = this.#outbox.peek(ROWS);
-    let statements = 0;
+    let statements = SHARED_STATEMENTS;
     let count = 0;
     while (count < rows.length && (count === 0 || statements + statementCount(rows[count]) <= STATEMENTS)) {
       statements += statementCount(rows[count]);

@@ -16,14 +16,16 @@ import { queuedStatement } from "./notification-log.js";
 import { reminderStatements } from "./reminder-jobs.js";
 
 // The statements for outbox rows [{logSeq, idx, at, effect}] of
-// `facilityId`. The reservations and notices of all the rows go in one
-// statement per table (their values as one JSON array); each other row has
-// statements of its own, in order. Order between tables does not matter,
+// `facilityId`. The reservations, reminder plans and notices of all the
+// rows go in one or two statements per table (their values as one JSON
+// array); each other row has statements of its own, in order. Order between tables does not matter,
 // and within each every write is ordered by itself (see above).
 export function statementsFor(db, facilityId, rows) {
   const statements = [];
   const reservations = rows.filter((row) => row.effect.type === "reservation");
   if (reservations.length > 0) statements.push(...reservationStatements(db, facilityId, reservations));
+  const plans = rows.filter((row) => row.effect.type === "reminders");
+  if (plans.length > 0) statements.push(...reminderStatements(db, facilityId, plans));
   const notices = rows.filter((row) => row.effect.type === "notification");
   if (notices.length > 0) {
     statements.push(queuedStatement(db, notices.map(({ at, effect }) => ({ notice: { facilityId, ...effect.notification }, atMs: at }))));
@@ -38,13 +40,18 @@ export async function writeRows(db, facilityId, rows) {
   if (statements.length > 0) await db.batch(statements);
 }
 
-// How many statements one row needs at most (a facility: its courts, two
-// more for the row and the old courts); callers size batches with it.
-// Reservation and notification rows share their batch's statements, so
-// for them it over-counts: a bound, not a count.
+// The statements a batch holds for its reservation, reminder plan and
+// notice rows, however many rows those are (at most 2 + 2 + 1).
+export const SHARED_STATEMENTS = 5;
+
+// How many statements of its own one row needs (a facility: its courts,
+// two more for the row and the old courts); callers size batches with it
+// and SHARED_STATEMENTS.
 export function statementCount(row) {
-  return row.effect.type === "reservation" || row.effect.type === "reminders" ? 2 : 1 + (row.effect.type === "facility" ? 2 : 0);
+  if (SHARED.has(row.effect.type)) return 0;
+  return row.effect.type === "facility" ? 3 : 1;
 }
+const SHARED = new Set(["reservation", "reminders", "notification"]);
 
 // Reservation rows: each reservation upserted when newer (`version`; of
 // several versions of one reservation the newest stays, whatever the
@@ -89,8 +96,6 @@ function reservationStatements(db, facilityId, rows) {
 
 // The writers of the other effects, a row at a time.
 const WRITERS = {
-  reminders: (db, facilityId, row) => reminderStatements(db, facilityId, row),
-
   // The courts are replaced only when this facility row is newer than the
   // stored one (the facility row itself is written last in the batch).
   facility: (db, facilityId, { logSeq, at, effect }) => {

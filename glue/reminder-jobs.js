@@ -4,29 +4,41 @@
 // a job sent or failed when it settles the reminder's notice (its noticeId
 // is the job id), and GET /api/bookings/{id}/reminders reads them. Takes
 // the D1 binding.
+import { columns } from "./json-rows.js";
 
-// The statements for one `reminders` effect: new jobs inserted as
-// `scheduled` (again: nothing), dropped ones `cancelled` unless already
-// settled. Idempotent, so a batch drained twice changes nothing.
-export function reminderStatements(db, facilityId, { at, effect }) {
-  const updatedAt = new Date(at).toISOString();
+// The statements for `reminders` effects [{at, effect}] of `facilityId`,
+// in order: every new job inserted as `scheduled` (again: nothing), then
+// every dropped one `cancelled` unless already settled; one statement each
+// (their values as one JSON array). A job is dropped only after the effect
+// that scheduled it, and a job id once cancelled is never scheduled again,
+// so inserting all before cancelling any ends where the effects one by one
+// would. Idempotent, so a batch drained twice changes nothing.
+export function reminderStatements(db, facilityId, rows) {
+  const scheduled = [];
+  const cancelled = new Map(); // job id → when it was first dropped
+  for (const { at, effect } of rows) {
+    const updatedAt = new Date(at).toISOString();
+    for (const job of effect.scheduled ?? []) scheduled.push([job.jobId, effect.reservationId, job.scheduledFor, updatedAt]);
+    for (const jobId of effect.cancelled ?? []) if (!cancelled.has(jobId)) cancelled.set(jobId, updatedAt);
+  }
   const statements = [];
-  if ((effect.scheduled ?? []).length > 0) {
+  if (scheduled.length > 0) {
     statements.push(db
       .prepare(
         `INSERT OR IGNORE INTO reminder_jobs (job_id, facility_id, reservation_id, scheduled_for, state, updated_at)
-         SELECT json_extract(value, '$.jobId'), ?1, ?2, json_extract(value, '$.scheduledFor'), 'scheduled', ?3
-         FROM json_each(?4)`,
+         SELECT json_extract(value, '$[0]'), ?1, ${columns(2, 1)}, 'scheduled', json_extract(value, '$[3]')
+         FROM json_each(?2)`,
       )
-      .bind(facilityId, effect.reservationId, updatedAt, JSON.stringify(effect.scheduled)));
+      .bind(facilityId, JSON.stringify(scheduled)));
   }
-  if ((effect.cancelled ?? []).length > 0) {
+  if (cancelled.size > 0) {
     statements.push(db
       .prepare(
-        `UPDATE reminder_jobs SET state = 'cancelled', updated_at = ?2
-         WHERE state = 'scheduled' AND job_id IN (SELECT value FROM json_each(?1))`,
+        `UPDATE reminder_jobs SET state = 'cancelled', updated_at = dropped.at
+         FROM (SELECT json_extract(value, '$[0]') AS job_id, json_extract(value, '$[1]') AS at FROM json_each(?1)) AS dropped
+         WHERE reminder_jobs.job_id = dropped.job_id AND reminder_jobs.state = 'scheduled'`,
       )
-      .bind(JSON.stringify(effect.cancelled), updatedAt));
+      .bind(JSON.stringify([...cancelled])));
   }
   return statements;
 }

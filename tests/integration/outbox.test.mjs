@@ -91,6 +91,13 @@ test("D1 catches up exactly after a crash between commit and drain", async () =>
     assert.deepEqual(row, same, row.reservationId);
     assert.equal(Object.keys(row).length, 11, "every projected column compared");
   }
+  // Reminder plans too: a booking's jobs scheduled, and those of the one
+  // confirmed and then cancelled (both in the same catch-up batch) cancelled.
+  const jobs = async (id) => (await stack.request(`/api/bookings/${id}/reminders`, { token: staff.token })).body;
+  const kept = await jobs(ids[0]);
+  assert.ok(kept.length > 0 && kept.every((job) => job.state === "scheduled"), JSON.stringify(kept));
+  const dropped = await jobs(ids[1]);
+  assert.ok(dropped.length > 0 && dropped.every((job) => job.state === "cancelled"), JSON.stringify(dropped));
   const listed = await stack.request("/api/facilities");
   assert.ok(listed.body.some((facility) => facility.facilityId === facilityId), "the directory has the facility");
 
