@@ -120,10 +120,10 @@ export class FacilityStore {
     return output;
   }
 
-  // The newest log seq: the last logged command's, else the snapshot's, else 0.
+  // The newest log seq: the last logged command's, else how far the log
+  // was trimmed (the snapshot's), else 0.
   lastSeq() {
-    const logged = this.#sql.exec("SELECT max(seq) AS seq FROM log").one().seq;
-    return logged ?? this.snapshots.info()?.seq ?? 0;
+    return this.log.last();
   }
 
   // Runs `fn` in one storage transaction; if it throws, everything it did
@@ -132,6 +132,7 @@ export class FacilityStore {
     try {
       return this.#storage.transactionSync(fn);
     } catch (error) {
+      this.log.reload();
       this.#logLength = this.log.length();
       this.#facilityIdStored = this.facilityId !== null;
       throw error;

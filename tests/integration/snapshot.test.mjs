@@ -1,7 +1,8 @@
 // snapshot.test.mjs: snapshots in the real runtime. Every SNAPSHOT_EVERY
 // logged commands (5 here) and on demand, the facility object writes the
 // core's snapshot and trims its log; after a killed runtime it restores the
-// snapshot and replays only the tail, reaching the same state hash.
+// snapshot and replays only the tail, reaching the same state hash; after
+// a snapshot that empties the log, the log's numbers go on from it.
 import assert from "node:assert/strict";
 import { after, test } from "node:test";
 import { DATE, Stack, assertError, at } from "./harness.mjs";
@@ -21,7 +22,7 @@ test("snapshots every N commands and on demand; a restart restores snapshot + ta
     assert.equal(reply.status, 200);
     return reply.body;
   };
-  const book = async (courtId, start, end) => {
+  const book = async (courtId, start, end) => { // before the restarts
     const attempt = await member.post("/api/realtime/attempt", { facilityId, courtId, startTime: at(start), endTime: at(end), memberId: "m-1" });
     const confirm = await member.post("/api/realtime/confirm", { facilityId, reservationId: attempt.body.reservationId });
     assert.equal(confirm.status, 200);
@@ -65,6 +66,23 @@ test("snapshots every N commands and on demand; a restart restores snapshot + ta
   const durable = ({ outbox, ...rest }) => (assert.equal(typeof outbox, "number"), rest);
   assert.deepEqual(durable(restarted), durable(last), "same seq, hash, tail and snapshot after the restart");
   assert.deepEqual((await stack.request(board)).body, day);
+
+  // A snapshot that leaves the log empty, a restart: the numbers go on from
+  // the snapshot's, never again from 1 (they key the outbox and D1's audit).
+  const emptied = await stack.request(`/api/facilities/${facilityId}/snapshot`, { method: "POST", token: staff.token });
+  assert.equal(emptied.body.snapshotSeq, last.seq);
+  await stack.kill();
+  stack = await Stack.start({ persistTo: stack.persistTo, vars });
+  const again = await stack.as("m-1");
+  const held = await again.post("/api/realtime/attempt", { facilityId, courtId: "court-4", startTime: at("08:00"), endTime: at("09:00"), memberId: "m-1" });
+  assert.equal((await again.post("/api/realtime/confirm", { facilityId, reservationId: held.body.reservationId })).status, 200);
+  assert.equal((await again.delete(`/api/reservations/${held.body.reservationId}`)).status, 200);
+  const goneOn = await state();
+  assert.equal(goneOn.seq, last.seq + 3, "attempt, confirm and cancel after the snapshot's seq");
+  assert.equal(goneOn.logLength, 3);
+  await stack.kill();
+  stack = await Stack.start({ persistTo: stack.persistTo, vars });
+  assert.deepEqual(durable(await state()), durable(goneOn), "the three replayed after the snapshot");
 });
 
 test("state and snapshot are for staff of the facility; an unknown facility is 404", async () => {
