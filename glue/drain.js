@@ -10,10 +10,10 @@ import { SHARED_STATEMENTS, statementCount } from "./projection.js";
 
 const GRACE_MS = 2000; // after a commit, the alarm's safety net for the immediate run
 const RETRY_MS = [1000, 2000, 4000, 8000, 15_000, 30_000, 60_000]; // backoff after failures
-const ROWS = 50; // outbox rows read at once
+const ROWS = 200; // outbox rows read at once
 const STATEMENTS = 100; // D1 statements per batch
 const BATCHES = 10; // batches per run; the next run goes on
-const SPACING_MS = 200; // runs start at least this far apart, so a busy facility's rows share D1 batches
+const SPACING_MS = 500; // runs start at least this far apart, so a busy facility's rows share D1 batches
 
 export class OutboxDrain {
   #outbox;
