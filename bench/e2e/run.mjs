@@ -157,6 +157,14 @@ async function runCourtside() {
       url: runtime.url, facilityId: FACILITY, slots: slotList, members: clientMembers, runtimeCpuMs: runtime.cpuMs, runtimeWrittenBytes: runtime.writtenBytes,
       durationMs: DURATION_MS, warmupMs: WARMUP_MS, seed: SEED, zipfS: Number(options.zipf), transport: transport(runtime.url, true),
     });
+    // How far D1 trails when the load stops: the effects still in the
+    // facility's outbox. A drain that keeps up holds about one run's rows;
+    // one that failed and is backing off holds more, and that D1 work fell
+    // outside the measurement.
+    const desk = await json(agent, runtime.url, "POST", "/api/dev/token", { body: { memberId: "desk", role: "staff", facilities: [FACILITY] } });
+    const state = await json(agent, runtime.url, "GET", `/api/facilities/${FACILITY}/state`, { token: desk.body.token });
+    if (state.status !== 200) throw new Error(`state: ${state.status} ${JSON.stringify(state.body)}`);
+    result.outboxAtEnd = state.body.outbox;
     const auditResult = await audit(agent, runtime.url, result, slotList);
     return { ...strip(result), audit: auditResult };
   } finally {
@@ -222,7 +230,8 @@ function line(name, r) {
     `requests on a new connection ${sum(Object.values(e).flatMap((x) => Object.values(x.newConnections)))}, ` +
     `slow (>= 500 ms) on a new / reused one ${sum(Object.values(e).map((x) => x.slowOnNewConnection))} / ` +
     `${sum(Object.values(e).map((x) => x.slowOnReusedConnection))}; ` +
-    `generator event-loop delay p99/max ${r.generatorLoopDelayMs.p99}/${r.generatorLoopDelayMs.max} ms, CPU ${r.generatorCpuShare} of a core${frames}`;
+    `generator event-loop delay p99/max ${r.generatorLoopDelayMs.p99}/${r.generatorLoopDelayMs.max} ms, CPU ${r.generatorCpuShare} of a core${frames}` +
+    (r.outboxAtEnd === undefined ? "" : `; effects waiting for D1 at the end ${r.outboxAtEnd}`);
 }
 
 const report = {
