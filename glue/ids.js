@@ -44,7 +44,7 @@ export function newId(facilityId, nowMs) {
 
 // `nowMs`'s whole seconds as TIME_LENGTH base62 digits in byte order, so
 // later times sort after earlier ones.
-export function timeOrdered(nowMs) {
+function timeOrdered(nowMs) {
   let seconds = Math.floor(nowMs / 1000);
   let digits = "";
   for (let i = 0; i < TIME_LENGTH; i++) {

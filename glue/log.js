@@ -24,11 +24,11 @@ export class CommandLog {
   // Reads the last seq from storage again (after a transaction that
   // appended rolled back).
   reload() {
-    const one = (query, ...bindings) => this.#sql.exec(query, ...bindings).toArray()[0]?.seq ?? 0;
-    const legacy = one("SELECT count(*) AS seq FROM sqlite_master WHERE name = 'sqlite_sequence'") > 0
-      ? one("SELECT seq FROM sqlite_sequence WHERE name = 'log'")
+    const number = (query) => this.#sql.exec(query).toArray()[0]?.n ?? 0;
+    const legacy = number("SELECT count(*) AS n FROM sqlite_master WHERE name = 'sqlite_sequence'") > 0
+      ? number("SELECT seq AS n FROM sqlite_sequence WHERE name = 'log'")
       : 0;
-    this.#last = Math.max(one("SELECT max(seq) AS seq FROM log"), one("SELECT seq FROM log_trimmed"), legacy);
+    this.#last = Math.max(number("SELECT max(seq) AS n FROM log"), number("SELECT seq AS n FROM log_trimmed"), legacy);
   }
 
   // The last seq handed out (0 before the first command).

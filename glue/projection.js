@@ -18,8 +18,9 @@ import { reminderStatements } from "./reminder-jobs.js";
 // The statements for outbox rows [{logSeq, idx, at, effect}] of
 // `facilityId`. The reservations, reminder plans and notices of all the
 // rows go in one or two statements per table (their values as one JSON
-// array); each other row has statements of its own, in order. Order between tables does not matter,
-// and within each every write is ordered by itself (see above).
+// array); each other row has statements of its own, in order. Order
+// between tables does not matter, and within each every write is ordered
+// by itself (see above).
 export function statementsFor(db, facilityId, rows) {
   const statements = [];
   const reservations = rows.filter((row) => row.effect.type === "reservation");
@@ -43,6 +44,7 @@ export async function writeRows(db, facilityId, rows) {
 // The statements a batch holds for its reservation, reminder plan and
 // notice rows, however many rows those are (at most 2 + 2 + 1).
 export const SHARED_STATEMENTS = 5;
+const SHARED = new Set(["reservation", "reminders", "notification"]);
 
 // How many statements of its own one row needs (a facility: its courts,
 // two more for the row and the old courts); callers size batches with it
@@ -51,7 +53,6 @@ export function statementCount(row) {
   if (SHARED.has(row.effect.type)) return 0;
   return row.effect.type === "facility" ? 3 : 1;
 }
-const SHARED = new Set(["reservation", "reminders", "notification"]);
 
 // Reservation rows: each reservation upserted when newer (`version`; of
 // several versions of one reservation the newest stays, whatever the
