@@ -1,5 +1,5 @@
 // ids.js: the shape of ids. Reservation, block and waitlist ids are
-// `{facilityId}_{6 characters of time}{16 random base62 characters}`:
+// `{facilityId}_{6 characters of time}{13 random base62 characters}`:
 // facility ids have no `_`, so the facility that owns a reservation is the
 // part before the first `_`; the time (seconds since the epoch, base62 in
 // byte order) makes a facility's ids sort by when they were made, so the
@@ -9,7 +9,7 @@
 const FACILITY_ID = /^[A-Za-z0-9-]{1,40}$/;
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
 const BASE62 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-const RANDOM_LENGTH = 16; // 95 bits
+const RANDOM_LENGTH = 13; // 77 bits; with a 40-character facility id, 60 in all
 const ORDERED = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"; // base62 in byte order
 const TIME_LENGTH = 6; // seconds: 62^6 of them reach past the year 3700
 const SESSION_ID_LENGTH = 22; // 131 bits
@@ -36,8 +36,10 @@ export function randomBase62(length) {
 }
 
 // A fresh id for a reservation, a block or a waitlist entry of
-// `facilityId`, made at `nowMs`; the longest (a 40-character facility id)
-// is 63 characters, within isId's 64.
+// `facilityId`, made at `nowMs`. The longest (a 40-character facility id)
+// is 60 characters: the most a waitlist entry's id may have, so that the
+// ids of the reservations made for it ("{entry id}-{n}") stay within
+// isId's 64.
 export function newId(facilityId, nowMs) {
   return `${facilityId}_${timeOrdered(nowMs)}${randomBase62(RANDOM_LENGTH)}`;
 }
