@@ -67,8 +67,10 @@ test("snapshots every N commands and on demand; a restart restores snapshot + ta
   assert.deepEqual(durable(restarted), durable(last), "same seq, hash, tail and snapshot after the restart");
   assert.deepEqual((await stack.request(board)).body, day);
 
-  // A snapshot that leaves the log empty, a restart: the numbers go on from
-  // the snapshot's, never again from 1 (they key the outbox and D1's audit).
+  // A snapshot that leaves the log empty, a restart: the log's numbers must
+  // go on from the snapshot's (they key the outbox and D1's audit). Numbered
+  // from 1 again, the next commands would sit before the snapshot, and the
+  // second restart below would not replay them.
   const emptied = await stack.request(`/api/facilities/${facilityId}/snapshot`, { method: "POST", token: staff.token });
   assert.equal(emptied.body.snapshotSeq, last.seq);
   await stack.kill();
@@ -78,7 +80,7 @@ test("snapshots every N commands and on demand; a restart restores snapshot + ta
   assert.equal((await again.post("/api/realtime/confirm", { facilityId, reservationId: held.body.reservationId })).status, 200);
   assert.equal((await again.delete(`/api/reservations/${held.body.reservationId}`)).status, 200);
   const goneOn = await state();
-  assert.equal(goneOn.seq, last.seq + 3, "attempt, confirm and cancel after the snapshot's seq");
+  assert.equal(goneOn.seq, last.seq + 3, "attempt, confirm and cancel, each changing the state");
   assert.equal(goneOn.logLength, 3);
   await stack.kill();
   stack = await Stack.start({ persistTo: stack.persistTo, vars });
