@@ -6,7 +6,8 @@
  * court's reservations on the day are gathered once (as compact spans
  * when few), and its slots are written in place as one run of bytes (the
  * text the JSON writer would make of them: nothing in a slot needs an
- * escape). */
+ * escape). A court-day whose text was written before, with nothing it
+ * depends on changed since, is copied from day_text.c. */
 #include <string.h>
 
 #include "civil.h"
@@ -96,6 +97,7 @@ typedef struct slot_times {
  * j step_ms), and the text of its first `slots_known` slots' times, kept
  * as the first court's slots are written. */
 typedef struct day_utc {
+    int64_t local_day;
     int64_t start_ms;
     int64_t end_ms;
     uint32_t range_count;
@@ -209,6 +211,24 @@ static void count_touches(const day_utc *day, const reservation_span *spans, uin
     }
 }
 
+/* Writes the court's slots at `out`, which has room for SLOT_MAX bytes a
+ * slot and the brackets; returns the length. */
+static size_t write_slots(char *out, cs_facility *f, const court_day *d, day_utc *day) {
+    slot_clock clock = {.last_len = 0}; /* a day's slots fall on one or two UTC dates */
+    size_t len = 0;
+    uint32_t k = 0;
+    out[len++] = '[';
+    for (uint32_t i = 0; i < day->range_count; i++) {
+        int64_t t = day->open_ms[i];
+        for (uint32_t j = 0; j < day->range_slots[i]; j++, t += day->step_ms) {
+            if (k > 0) out[len++] = ',';
+            len += write_slot(out + len, f, d, day, k++, t, &clock);
+        }
+    }
+    out[len++] = ']';
+    return len;
+}
+
 static void write_court(json_writer *w, cs_facility *f, uint8_t court, day_utc *day) {
     const cs_config *c = &f->config;
     /* The day's reservations, once, rather than the whole table per slot;
@@ -217,10 +237,7 @@ static void write_court(json_writer *w, cs_facility *f, uint8_t court, day_utc *
     reservation_span spans[RESERVATION_SPANS_MAX];
     uint8_t touches[DAY_SLOTS_MAX], toucher[DAY_SLOTS_MAX];
     bool compact = count <= RESERVATION_SPANS_MAX;
-    if (compact) {
-        reservation_spans(f, f->rows, count, spans);
-        count_touches(day, spans, count, touches, toucher);
-    }
+    if (compact) reservation_spans(f, f->rows, count, spans);
     court_day d = {.court = court,
                    .rows = f->rows,
                    .count = count,
@@ -234,21 +251,39 @@ static void write_court(json_writer *w, cs_facility *f, uint8_t court, day_utc *
     json_key(w, "capacity");
     json_int(w, c->courts[court].capacity);
     json_key(w, "slots");
+    /* The text written for the same court-day before, when nothing it
+     * depends on has changed since (a block's, too complex to key, never). */
+    day_text_key key = {.local_day = day->local_day,
+                        .court = court,
+                        .capacity = c->courts[court].capacity,
+                        .range_count = day->range_count,
+                        .open_ms = day->open_ms,
+                        .range_slots = day->range_slots,
+                        .step_ms = day->step_ms,
+                        .spans = spans,
+                        .span_count = count};
+    bool keyed = compact && !d.blocked;
+    size_t kept_len = 0;
+    const char *kept = keyed ? day_text_find(f, &key, &kept_len) : NULL;
+#ifdef NDEBUG
+    if (kept != NULL) {
+        char *copy = json_raw_begin(w, kept_len);
+        if (copy != NULL) {
+            memcpy(copy, kept, kept_len);
+            json_raw_end(w, kept_len);
+        }
+        json_object_end(w);
+        return;
+    }
+#endif
+    if (compact) count_touches(day, spans, count, touches, toucher);
     /* The array as one run of bytes: its brackets, the slots and the commas. */
     char *out = json_raw_begin(w, (size_t)day->slot_count * SLOT_MAX + 2);
     if (out != NULL) {
-        slot_clock clock = {.last_len = 0}; /* a day's slots fall on one or two UTC dates */
-        size_t len = 0;
-        uint32_t k = 0;
-        out[len++] = '[';
-        for (uint32_t i = 0; i < day->range_count; i++) {
-            int64_t t = day->open_ms[i];
-            for (uint32_t j = 0; j < day->range_slots[i]; j++, t += day->step_ms) {
-                if (k > 0) out[len++] = ',';
-                len += write_slot(out + len, f, &d, day, k++, t, &clock);
-            }
-        }
-        out[len++] = ']';
+        size_t len = write_slots(out, f, &d, day);
+        /* Debug builds write every court-day and check a kept text against it. */
+        CS_ASSERT(kept == NULL || (kept_len == len && memcmp(kept, out, len) == 0));
+        if (keyed && kept == NULL) day_text_keep(f, &key, out, len);
         json_raw_end(w, len);
     }
     json_object_end(w);
@@ -289,6 +324,7 @@ cs_error availability_day(cs_request *r) {
     json_int(w, (int64_t)f->seq);
     const cs_config *c = &f->config;
     day_utc day;
+    day.local_day = local_day;
     day.start_ms = zone_local_to_utc(&c->zone, local_day * CIVIL_MS_PER_DAY);
     day.end_ms = zone_local_to_utc(&c->zone, (local_day + 1) * CIVIL_MS_PER_DAY);
     day.range_count = calendar_range_count(c, local_day);

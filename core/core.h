@@ -370,6 +370,27 @@ cs_error payments_staff_refund(cs_request *r);
 /* availability.c */
 cs_error availability_day(cs_request *r);
 
+/* day_text.c: the text of court-days' slots as availability last wrote
+ * them, kept with what it is a function of, so that a day read again
+ * copies the courts nothing has changed on. `key` names a court-day and
+ * everything its slots' text depends on. */
+typedef struct day_text_key {
+    int64_t local_day;
+    uint8_t court;
+    uint32_t capacity;
+    uint32_t range_count;
+    const int64_t *open_ms;
+    const uint32_t *range_slots;
+    int64_t step_ms;
+    const reservation_span *spans;
+    uint32_t span_count;
+} day_text_key;
+/* The text kept for `key` (its length at `len`), or NULL. */
+const char *day_text_find(const cs_facility *f, const day_text_key *key, size_t *len);
+/* Keeps `text` for `key`, in place of what its court-day's entry held
+ * (nothing when it takes more than an eighth of CS_DAY_TEXT_BYTES). */
+void day_text_keep(cs_facility *f, const day_text_key *key, const char *text, size_t len);
+
 /* Writes an instant as RFC 3339 text. */
 void cs_write_time(json_writer *w, int64_t ms);
 /* The same, reusing the date of the last time written with `memo` when it is the same day. */

@@ -4,6 +4,7 @@
  * and replay of the changed commands rebuilding the same state. */
 #include "check.h"
 #include "driver.h"
+#include "civil.h"
 #include "core.h"
 #include "snapshot.h"
 
@@ -561,6 +562,121 @@ static void test_mass_no_show_is_bounded(cs_facility *f) {
     CHECK_STR(text("reply.reservation.status"), "no_show");
 }
 
+/* A day read again copies the courts nothing changed on (day_text.c): after
+ * every kind of change, the day read on a facility that has read it before
+ * is byte for byte the day read on one that replayed the same commands and
+ * never read a day. */
+static char day_text_commands[512][1024];
+static int day_text_count;
+
+#ifdef NDEBUG
+/* The first `text` in `bytes`, or NULL. */
+static uint8_t *find_bytes(uint8_t *bytes, size_t len, const char *text) {
+    size_t n = strlen(text);
+    for (size_t i = 0; i + n <= len; i++) {
+        if (memcmp(bytes + i, text, n) == 0) return bytes + i;
+    }
+    return NULL;
+}
+#endif
+
+static void day_text_step(cs_facility *f, cs_facility *g, const char *command) {
+    snprintf(day_text_commands[day_text_count++], sizeof day_text_commands[0], "%s", command);
+    run(f, "%s", command);
+    const char *read = "{\"op\":\"availability\",\"now\":1796083200000,\"args\":{\"facilityId\":\"club\",\"date\":\"2026-12-02\"}}";
+    run(f, "%s", read);
+    static uint8_t seen[CS_OUTPUT_MAX];
+    size_t seen_len = output_len;
+    memcpy(seen, output, output_len);
+    cs_facility_init(g);
+    for (int i = 0; i < day_text_count; i++) run(g, "%s", day_text_commands[i]);
+    run(g, "%s", read);
+    CHECK_INT(number("status"), 200);
+    CHECK(seen_len == output_len && memcmp(seen, output, output_len) == 0);
+    if (seen_len != output_len || memcmp(seen, output, output_len) != 0) fprintf(stderr, "  after %s\n", command);
+}
+
+static void test_day_text_follows_changes(cs_facility *f, cs_facility *g) {
+    cs_facility_init(f);
+    day_text_count = 0;
+    char command[1024];
+    snprintf(command, sizeof command, "{\"op\":\"configure\",\"now\":%lld,\"args\":%s}", (long long)T0, config);
+    day_text_step(f, g, command);
+    day_text_step(f, g, "{\"op\":\"attempt\",\"now\":1796083200001,\"newId\":\"h1\",\"args\":{\"facilityId\":\"club\","
+                        "\"courtId\":\"c1\",\"startTime\":\"2026-12-02T23:00:00Z\",\"endTime\":\"2026-12-03T00:00:00Z\","
+                        "\"memberId\":\"m1\"}}");
+    /* The same times, confirmed: the span differs only in being confirmed. */
+    day_text_step(f, g, "{\"op\":\"confirm\",\"now\":1796083200002,\"args\":{\"facilityId\":\"club\",\"reservationId\":\"h1\"}}");
+    day_text_step(f, g, "{\"op\":\"attempt\",\"now\":1796083200003,\"newId\":\"h2\",\"args\":{\"facilityId\":\"club\","
+                        "\"courtId\":\"lane\",\"startTime\":\"2026-12-02T23:00:00Z\",\"endTime\":\"2026-12-03T00:00:00Z\","
+                        "\"memberId\":\"m2\",\"partySize\":2}}");
+    /* A block closes part of c1's day, and goes. */
+    day_text_step(f, g, "{\"op\":\"block\",\"now\":1796083200004,\"newId\":\"b1\",\"actor\":{\"memberId\":\"desk\",\"role\":\"staff\"},"
+                        "\"args\":{\"facilityId\":\"club\",\"courtId\":\"c1\",\"startTime\":\"2026-12-02T13:00:00Z\","
+                        "\"endTime\":\"2026-12-02T15:00:00Z\",\"reason\":\"resurfacing\"}}");
+    day_text_step(f, g, "{\"op\":\"unblock\",\"now\":1796083200005,\"actor\":{\"memberId\":\"desk\",\"role\":\"staff\"},"
+                        "\"args\":{\"facilityId\":\"club\",\"blockId\":\"b1\"}}");
+    /* The configuration: capacities, the grid and a buffer change what each court-day's text depends on. */
+    const char *variants[] = {
+        "\"courts\":[{\"courtId\":\"c1\",\"name\":\"Court 1\",\"capacity\":3},{\"courtId\":\"lane\",\"name\":\"Lane\",\"capacity\":2}],"
+        "\"openingHours\":{\"wed\":[\"06:00-22:00\"]},\"gridMinutes\":30,\"durationsMinutes\":[60]",
+        "\"courts\":[{\"courtId\":\"c1\",\"name\":\"Court 1\",\"capacity\":3},{\"courtId\":\"lane\",\"name\":\"Lane\",\"capacity\":2}],"
+        "\"openingHours\":{\"wed\":[\"06:00-22:00\"]},\"gridMinutes\":60,\"durationsMinutes\":[60]",
+        "\"courts\":[{\"courtId\":\"c1\",\"name\":\"Court 1\",\"capacity\":3},{\"courtId\":\"lane\",\"name\":\"Lane\",\"capacity\":2}],"
+        "\"openingHours\":{\"wed\":[\"06:00-22:00\"]},\"gridMinutes\":60,\"durationsMinutes\":[60],\"bufferMinutes\":60",
+        "\"courts\":[{\"courtId\":\"c1\",\"name\":\"Court 1\",\"capacity\":3},{\"courtId\":\"lane\",\"name\":\"Lane\",\"capacity\":2}],"
+        "\"openingHours\":{\"wed\":[\"07:00-23:00\"]},\"gridMinutes\":60,\"durationsMinutes\":[60],\"bufferMinutes\":60",
+        "\"courts\":[{\"courtId\":\"c1\",\"name\":\"Court 1\",\"capacity\":3},{\"courtId\":\"lane\",\"name\":\"Lane\",\"capacity\":2}],"
+        "\"openingHours\":{\"wed\":[\"07:00-12:00\",\"13:00-22:00\"]},\"gridMinutes\":60,\"durationsMinutes\":[60],\"bufferMinutes\":60",
+    };
+    for (size_t i = 0; i < sizeof variants / sizeof variants[0]; i++) {
+        snprintf(command, sizeof command,
+                 "{\"op\":\"configure\",\"now\":1796083200006,\"args\":{\"facilityId\":\"club\",\"name\":\"Club\","
+                 "\"timeZone\":\"America/New_York\",%s}}",
+                 variants[i]);
+        day_text_step(f, g, command);
+    }
+    day_text_step(f, g, "{\"op\":\"cancel\",\"now\":1796083200007,\"args\":{\"facilityId\":\"club\",\"reservationId\":\"h1\"}}");
+    snprintf(command, sizeof command, "{\"op\":\"configure\",\"now\":1796083200007,\"args\":%s}", config);
+    day_text_step(f, g, command);
+
+    /* Changes on one court enough to take the ring round: the other court's
+     * kept text is written over, and is written again, not read from what
+     * took its place. */
+    for (int i = 0; i < 400; i++) {
+        if (i % 2 == 0) {
+            snprintf(command, sizeof command,
+                     "{\"op\":\"attempt\",\"now\":1796083200008,\"newId\":\"l%d\",\"args\":{\"facilityId\":\"club\","
+                     "\"courtId\":\"lane\",\"startTime\":\"2026-12-02T12:00:00Z\",\"endTime\":\"2026-12-02T13:00:00Z\","
+                     "\"memberId\":\"m3\"}}",
+                     i);
+        } else {
+            snprintf(command, sizeof command,
+                     "{\"op\":\"release\",\"now\":1796083200008,\"args\":{\"facilityId\":\"club\",\"reservationId\":\"l%d\"}}",
+                     i - 1);
+        }
+        snprintf(day_text_commands[day_text_count++], sizeof day_text_commands[0], "%s", command);
+        run(f, "%s", command);
+        CHECK_INT(number("status"), 200);
+        run(f, "{\"op\":\"availability\",\"now\":1796083200000,\"args\":{\"facilityId\":\"club\",\"date\":\"2026-12-02\"}}");
+    }
+    CHECK(f->day_text_end > CS_DAY_TEXT_BYTES);
+    day_text_step(f, g, "{\"op\":\"facility\",\"now\":1796083200008,\"args\":{\"facilityId\":\"club\"}}");
+#ifdef NDEBUG
+    /* And the copy is what is read: kept texts changed by hand show. (Debug
+     * builds write every court-day and trap on the difference instead.) */
+    run(f, "{\"op\":\"availability\",\"now\":1796083200000,\"args\":{\"facilityId\":\"club\",\"date\":\"2026-12-02\"}}");
+    int poisoned = 0;
+    for (uint8_t *kept = f->day_text_bytes; (kept = find_bytes(kept, (size_t)(f->day_text_bytes + CS_DAY_TEXT_BYTES - kept),
+                                                             "\"status\":\"available\"")) != NULL;
+         poisoned++)
+        memcpy(kept + 10, "AVAILABLE", 9);
+    CHECK(poisoned > 0);
+    run(f, "{\"op\":\"availability\",\"now\":1796083200000,\"args\":{\"facilityId\":\"club\",\"date\":\"2026-12-02\"}}");
+    CHECK(find_bytes(output, output_len, "AVAILABLE") != NULL);
+#endif
+}
+
 int main(void) {
     cs_facility *f = calloc(1, sizeof *f);
     cs_facility *g = calloc(1, sizeof *g);
@@ -576,6 +692,7 @@ int main(void) {
     test_idempotency(f);
     test_bad_input_changes_nothing(f);
     test_replay_rebuilds_state(f, g);
+    test_day_text_follows_changes(f, g);
     test_mass_expiry_is_bounded(f);
     test_mass_no_show_is_bounded(f);
     free(f);

@@ -1,0 +1,95 @@
+/* day_text.c: the text of court-days' slots as availability last wrote
+ * them. A live board reads the same days over and over, and a change
+ * touches one court of one day, so most of a day read again is text
+ * written before. Each kept text is stored with everything it is a
+ * function of (the day's grid, the court's capacity, and the spans of the
+ * reservations on it, compared exactly), so a kept text is found only
+ * when writing it again would give the same bytes: nothing has to tell
+ * this file that a reservation, a block or the configuration changed. (A
+ * court-day that a block touches is never asked for: availability keys
+ * blocks out.)
+ *
+ * Fixed sizes: CS_DAY_TEXTS entries, two places per court-day by hash
+ * (a court-day written again takes its own place, a new one the older of
+ * the two), and their spans and texts
+ * in CS_DAY_TEXT_BYTES used as a ring: an entry is good until the ring has
+ * come round over its bytes. All of it is derived: never in a snapshot,
+ * empty after init or restore, and no output depends on what it holds. */
+#include <string.h>
+
+#include "core.h"
+
+_Static_assert((CS_DAY_TEXTS & (CS_DAY_TEXTS - 1)) == 0, "the entries are a power of two");
+
+enum { SPAN_BYTES = 24, ENTRY_BYTES_MAX = CS_DAY_TEXT_BYTES / 8 };
+
+/* The first of the court-day's two places; the other is the next. */
+static uint32_t place_of(const day_text_key *key) {
+    uint64_t h = ((uint64_t)key->local_day << 8 | key->court) * 0x9E3779B97F4A7C15u;
+    return (uint32_t)(h >> 40) & (CS_DAY_TEXTS - 2);
+}
+
+static bool is_good(const cs_facility *f, const cs_day_text *t) {
+    return t->len != 0 && f->day_text_end - t->at <= CS_DAY_TEXT_BYTES; /* not empty, not written over */
+}
+
+/* A span as the ring keeps it: from, to, places, confirmed. */
+static void pack_span(const reservation_span *s, uint8_t out[SPAN_BYTES]) {
+    uint32_t confirmed = s->confirmed;
+    memcpy(out, &s->from_ms, 8);
+    memcpy(out + 8, &s->to_ms, 8);
+    memcpy(out + 16, &s->places, 4);
+    memcpy(out + 20, &confirmed, 4);
+}
+
+static bool same_key(const cs_facility *f, const cs_day_text *t, const day_text_key *key) {
+    if (!is_good(f, t) || t->local_day != key->local_day || t->court != key->court) return false;
+    if (t->capacity != key->capacity || t->range_count != key->range_count || t->step_ms != key->step_ms ||
+        t->span_count != key->span_count)
+        return false;
+    for (uint32_t i = 0; i < key->range_count; i++) {
+        if (t->open_ms[i] != key->open_ms[i] || t->range_slots[i] != key->range_slots[i]) return false;
+    }
+    const uint8_t *kept = &f->day_text_bytes[t->at % CS_DAY_TEXT_BYTES];
+    for (uint32_t i = 0; i < key->span_count; i++) {
+        uint8_t span[SPAN_BYTES];
+        pack_span(&key->spans[i], span);
+        if (memcmp(kept + (size_t)i * SPAN_BYTES, span, SPAN_BYTES) != 0) return false;
+    }
+    return true;
+}
+
+const char *day_text_find(const cs_facility *f, const day_text_key *key, size_t *len) {
+    const cs_day_text *t = &f->day_texts[place_of(key)];
+    if (!same_key(f, t, key) && !same_key(f, ++t, key)) return NULL;
+    *len = t->len;
+    return (const char *)&f->day_text_bytes[t->at % CS_DAY_TEXT_BYTES + (size_t)t->span_count * SPAN_BYTES];
+}
+
+void day_text_keep(cs_facility *f, const day_text_key *key, const char *text, size_t len) {
+    CS_ASSERT(key->range_count <= CS_RANGES_PER_DAY_MAX);
+    size_t size = ((size_t)key->span_count * SPAN_BYTES + len + 7) & ~(size_t)7;
+    if (len == 0 || size > ENTRY_BYTES_MAX) return;
+    uint64_t at = f->day_text_end;
+    if (at % CS_DAY_TEXT_BYTES + size > CS_DAY_TEXT_BYTES) at += CS_DAY_TEXT_BYTES - at % CS_DAY_TEXT_BYTES;
+    f->day_text_end = at + size;
+    uint8_t *out = &f->day_text_bytes[at % CS_DAY_TEXT_BYTES];
+    for (uint32_t i = 0; i < key->span_count; i++) pack_span(&key->spans[i], out + (size_t)i * SPAN_BYTES);
+    memcpy(out + (size_t)key->span_count * SPAN_BYTES, text, len);
+    cs_day_text *t = &f->day_texts[place_of(key)], *other = t + 1;
+    bool mine = is_good(f, t) && t->local_day == key->local_day && t->court == key->court;
+    bool other_mine = is_good(f, other) && other->local_day == key->local_day && other->court == key->court;
+    if (other_mine || (!mine && (!is_good(f, other) || (is_good(f, t) && other->at < t->at)))) t = other;
+    *t = (cs_day_text){.local_day = key->local_day,
+                       .court = key->court,
+                       .at = at,
+                       .len = (uint32_t)len,
+                       .span_count = key->span_count,
+                       .capacity = key->capacity,
+                       .range_count = key->range_count,
+                       .step_ms = key->step_ms};
+    for (uint32_t i = 0; i < key->range_count; i++) {
+        t->open_ms[i] = key->open_ms[i];
+        t->range_slots[i] = key->range_slots[i];
+    }
+}
