@@ -418,7 +418,7 @@ static void write_hours(json_writer *w, const cs_config *c) {
     json_object_begin(w);
     for (uint32_t i = 0; i < 7; i++) {
         uint32_t day = day_output_order[i];
-        json_key(w, day_names[day]);
+        json_key_text(w, day_names[day]);
         json_array_begin(w);
         for (uint32_t k = 0; k < c->range_count[day]; k++) {
             write_range(w, &c->ranges[day][k]);

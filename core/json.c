@@ -769,11 +769,11 @@ void json_array_end(json_writer *w) { end_container(w, ']'); }
 /* Keys up to this long are copied and checked in one pass. */
 enum { KEY_FAST_MAX = 64 };
 
-/* A key that needs no escape (all of the core's) is written in one go:
- * copied and checked in one pass, between its comma, quotes and colon.
- * Any other key, or one that does not fit, takes the escaping path (the
- * bytes the first pass wrote past w->len are scratch). */
-void json_key(json_writer *w, const char *key) {
+/* A key that needs no escape is written in one go: copied and checked in
+ * one pass, between its comma, quotes and colon. Any other key, or one
+ * that does not fit, takes the escaping path (the bytes the first pass
+ * wrote past w->len are scratch). */
+void json_key_text(json_writer *w, const char *key) {
     if (w->after_key) misuse(w);
     bool comma = w->has_items[w->depth];
     w->has_items[w->depth] = true;
@@ -799,6 +799,28 @@ void json_key(json_writer *w, const char *key) {
     if (comma) put_char(w, ',');
     put_quoted(w, key, strlen(key));
     put_char(w, ':');
+}
+
+void json_key_quoted(json_writer *w, const char *quoted, size_t len) {
+#ifndef NDEBUG
+    /* "key": with nothing inside the quotes to escape. */
+    if (len < 3 || quoted[0] != '"' || quoted[len - 2] != '"' || quoted[len - 1] != ':' ||
+        plain_run((const uint8_t *)quoted + 1, len - 3, false) != len - 3)
+        misuse(w);
+#endif
+    if (w->after_key) misuse(w);
+    bool comma = w->has_items[w->depth];
+    w->has_items[w->depth] = true;
+    w->after_key = true;
+    if (!w->overflow && len < w->cap - w->len) {
+        uint8_t *out = w->buf + w->len;
+        out[0] = ',';
+        memcpy(out + comma, quoted, len);
+        w->len += len + comma;
+        return;
+    }
+    if (comma) put_char(w, ',');
+    put_bytes(w, quoted, len);
 }
 
 void json_string(json_writer *w, const char *text) { json_string_n(w, text, strlen(text)); }

@@ -109,7 +109,12 @@ void json_object_begin(json_writer *w);
 void json_object_end(json_writer *w);
 void json_array_begin(json_writer *w);
 void json_array_end(json_writer *w);
-void json_key(json_writer *w, const char *key);     /* NUL-terminated; escaped if it needs it */
+/* A key written as a string literal (all of the core's), quoted and with
+ * its colon when compiled, so writing it is one copy. The literal must
+ * need no escape: debug builds check, and json_key_text takes any key. */
+#define json_key(w, key) json_key_quoted((w), "\"" key "\":", sizeof "\"" key "\":" - 1)
+void json_key_quoted(json_writer *w, const char *quoted, size_t len);
+void json_key_text(json_writer *w, const char *key); /* NUL-terminated; escaped if it needs it */
 void json_string(json_writer *w, const char *text); /* NUL-terminated UTF-8 */
 void json_string_n(json_writer *w, const char *text, size_t len);
 void json_int(json_writer *w, int64_t value);

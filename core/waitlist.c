@@ -461,7 +461,7 @@ cs_error waitlist_metrics(cs_request *r) {
     json_key(w, "metrics");
     json_object_begin(w);
     for (uint32_t i = 0; i < sizeof counts / sizeof counts[0]; i++) {
-        json_key(w, counts[i].name);
+        json_key_text(w, counts[i].name);
         json_int(w, counts[i].value);
     }
     json_object_end(w);

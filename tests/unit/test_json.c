@@ -749,10 +749,17 @@ static void test_writer_escaping(void) {
     CHECK_STR(written(&w), "\"a\\u0000b\\u000b\\u001a\"");
     json_writer_init(&w, out, sizeof out);
     json_object_begin(&w);
-    json_key(&w, "k\"");
+    json_key_text(&w, "k\"");
     json_null(&w);
     json_object_end(&w);
     CHECK_STR(written(&w), "{\"k\\\"\":null}");
+#ifndef NDEBUG
+    /* A literal key is copied as it is: one that needs an escape is a misuse, which debug builds catch. */
+    json_writer_init(&w, out, sizeof out);
+    json_object_begin(&w);
+    json_key(&w, "k\"");
+    CHECK(w.overflow);
+#endif
 }
 
 /* Every byte 0x01-0xFF as a string (the high half as valid UTF-8), written,
