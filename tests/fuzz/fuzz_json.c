@@ -34,7 +34,7 @@ static void write_node(json_writer *w, const json_doc *doc, uint32_t i) {
     case JSON_OBJECT:
         json_object_begin(w);
         for (uint32_t k = n->first; k != 0; k = json_at(doc, json_at(doc, k)->next)->next) {
-            json_key(w, json_text(doc, k)); /* a key with a NUL byte is cut there: it may then repeat */
+            json_key_text(w, json_text(doc, k)); /* a key with a NUL byte is cut there: it may then repeat */
             write_node(w, doc, json_at(doc, k)->next);
         }
         json_object_end(w);
