@@ -273,6 +273,11 @@ void matcher_run(cs_request *r) {
         f->waitlist_retry_ms = 0;
         f->changed = true; /* stored state, as in held_back */
     }
+    if (f->entry_count == 0) { /* nobody to serve: serve_all would find no one, so skip clearing a sweep */
+        f->waitlist_due = false;
+        f->events_matched = f->event_count;
+        return;
+    }
     sweep s; /* about 104 KiB: the stack has 1 MiB */
     sweep_start(&s);
     collect_openings(f, &s, f->events_matched, retry);
