@@ -482,8 +482,8 @@ typedef struct cs_facility {
     int64_t reservation_block_ended[CS_RESERVATIONS_MAX / CLOCK_BLOCK_ROWS]; /* oldest updated_ms of its ended rows */
     /* Derived, not stored: court-days' slots as text (day_text.c). */
     cs_day_text day_texts[CS_DAY_TEXTS];
-    uint64_t day_text_end; /* bytes ever kept in day_text_bytes, which holds the last CS_DAY_TEXT_BYTES of them */
-    uint8_t day_text_bytes[CS_DAY_TEXT_BYTES];
+    uint64_t day_text_end; /* bytes ever kept in day_text_words, which holds the last CS_DAY_TEXT_BYTES of them */
+    uint64_t day_text_words[CS_DAY_TEXT_BYTES / 8]; /* each entry's spans, three words each, then its text */
 
     /* Scratch for the running command; meaningless between commands. */
     bool changed;

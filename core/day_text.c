@@ -21,7 +21,8 @@
 
 _Static_assert((CS_DAY_TEXTS & (CS_DAY_TEXTS - 1)) == 0, "the entries are a power of two");
 
-enum { SPAN_BYTES = 24, ENTRY_BYTES_MAX = CS_DAY_TEXT_BYTES / 8 };
+enum { SPAN_WORDS = 3, ENTRY_BYTES_MAX = CS_DAY_TEXT_BYTES / 8 };
+_Static_assert(CS_DAY_TEXT_BYTES % 8 == 0, "the ring is whole words");
 
 /* The first of the court-day's two places; the other is the next. */
 static uint32_t place_of(const day_text_key *key) {
@@ -33,13 +34,21 @@ static bool is_good(const cs_facility *f, const cs_day_text *t) {
     return t->len != 0 && f->day_text_end - t->at <= CS_DAY_TEXT_BYTES; /* not empty, not written over */
 }
 
-/* A span as the ring keeps it: from, to, places, confirmed. */
-static void pack_span(const reservation_span *s, uint8_t out[SPAN_BYTES]) {
-    uint32_t confirmed = s->confirmed;
-    memcpy(out, &s->from_ms, 8);
-    memcpy(out + 8, &s->to_ms, 8);
-    memcpy(out + 16, &s->places, 4);
-    memcpy(out + 20, &confirmed, 4);
+/* A span as the ring keeps it, in words: from, to, and places with confirmed. */
+static void put_span(uint64_t *out, const reservation_span *s) {
+    out[0] = (uint64_t)s->from_ms;
+    out[1] = (uint64_t)s->to_ms;
+    out[2] = (uint64_t)s->places << 1 | s->confirmed;
+}
+
+static bool same_span(const uint64_t *kept, const reservation_span *s) {
+    return kept[0] == (uint64_t)s->from_ms && kept[1] == (uint64_t)s->to_ms &&
+           kept[2] == ((uint64_t)s->places << 1 | s->confirmed);
+}
+
+/* The first word of what the entry keeps. */
+static const uint64_t *kept_words(const cs_facility *f, const cs_day_text *t) {
+    return &f->day_text_words[t->at % CS_DAY_TEXT_BYTES / 8];
 }
 
 static bool same_key(const cs_facility *f, const cs_day_text *t, const day_text_key *key) {
@@ -50,11 +59,9 @@ static bool same_key(const cs_facility *f, const cs_day_text *t, const day_text_
     for (uint32_t i = 0; i < key->range_count; i++) {
         if (t->open_ms[i] != key->open_ms[i] || t->range_slots[i] != key->range_slots[i]) return false;
     }
-    const uint8_t *kept = &f->day_text_bytes[t->at % CS_DAY_TEXT_BYTES];
+    const uint64_t *kept = kept_words(f, t);
     for (uint32_t i = 0; i < key->span_count; i++) {
-        uint8_t span[SPAN_BYTES];
-        pack_span(&key->spans[i], span);
-        if (memcmp(kept + (size_t)i * SPAN_BYTES, span, SPAN_BYTES) != 0) return false;
+        if (!same_span(kept + (size_t)i * SPAN_WORDS, &key->spans[i])) return false;
     }
     return true;
 }
@@ -63,19 +70,19 @@ const char *day_text_find(const cs_facility *f, const day_text_key *key, size_t 
     const cs_day_text *t = &f->day_texts[place_of(key)];
     if (!same_key(f, t, key) && !same_key(f, ++t, key)) return NULL;
     *len = t->len;
-    return (const char *)&f->day_text_bytes[t->at % CS_DAY_TEXT_BYTES + (size_t)t->span_count * SPAN_BYTES];
+    return (const char *)(kept_words(f, t) + (size_t)t->span_count * SPAN_WORDS);
 }
 
 void day_text_keep(cs_facility *f, const day_text_key *key, const char *text, size_t len) {
     CS_ASSERT(key->range_count <= CS_RANGES_PER_DAY_MAX);
-    size_t size = ((size_t)key->span_count * SPAN_BYTES + len + 7) & ~(size_t)7;
+    size_t size = ((size_t)key->span_count * SPAN_WORDS * 8 + len + 7) & ~(size_t)7;
     if (len == 0 || size > ENTRY_BYTES_MAX) return;
     uint64_t at = f->day_text_end;
     if (at % CS_DAY_TEXT_BYTES + size > CS_DAY_TEXT_BYTES) at += CS_DAY_TEXT_BYTES - at % CS_DAY_TEXT_BYTES;
     f->day_text_end = at + size;
-    uint8_t *out = &f->day_text_bytes[at % CS_DAY_TEXT_BYTES];
-    for (uint32_t i = 0; i < key->span_count; i++) pack_span(&key->spans[i], out + (size_t)i * SPAN_BYTES);
-    memcpy(out + (size_t)key->span_count * SPAN_BYTES, text, len);
+    uint64_t *out = &f->day_text_words[at % CS_DAY_TEXT_BYTES / 8];
+    for (uint32_t i = 0; i < key->span_count; i++) put_span(out + (size_t)i * SPAN_WORDS, &key->spans[i]);
+    memcpy(out + (size_t)key->span_count * SPAN_WORDS, text, len);
     cs_day_text *t = &f->day_texts[place_of(key)], *other = t + 1;
     bool mine = is_good(f, t) && t->local_day == key->local_day && t->court == key->court;
     bool other_mine = is_good(f, other) && other->local_day == key->local_day && other->court == key->court;

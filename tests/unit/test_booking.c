@@ -667,8 +667,8 @@ static void test_day_text_follows_changes(cs_facility *f, cs_facility *g) {
      * builds write every court-day and trap on the difference instead.) */
     run(f, "{\"op\":\"availability\",\"now\":1796083200000,\"args\":{\"facilityId\":\"club\",\"date\":\"2026-12-02\"}}");
     int poisoned = 0;
-    for (uint8_t *kept = f->day_text_bytes; (kept = find_bytes(kept, (size_t)(f->day_text_bytes + CS_DAY_TEXT_BYTES - kept),
-                                                             "\"status\":\"available\"")) != NULL;
+    uint8_t *ring = (uint8_t *)f->day_text_words;
+    for (uint8_t *kept = ring; (kept = find_bytes(kept, (size_t)(ring + CS_DAY_TEXT_BYTES - kept), "\"status\":\"available\"")) != NULL;
          poisoned++)
         memcpy(kept + 10, "AVAILABLE", 9);
     CHECK(poisoned > 0);
