@@ -1,10 +1,10 @@
 /* test_booking.c: the booking state machine through the core's one entry
  * point: holds, confirm, release, cancel, expiry, capacity, idempotency,
- * availability (including daylight-saving days), errors that change nothing,
- * and replay of the changed commands rebuilding the same state. */
+ * availability (including daylight-saving days, and a day read again after
+ * changes), errors that change nothing, and replay of the changed commands
+ * rebuilding the same state. */
 #include "check.h"
 #include "driver.h"
-#include "civil.h"
 #include "core.h"
 #include "snapshot.h"
 
@@ -569,6 +569,12 @@ static void test_mass_no_show_is_bounded(cs_facility *f) {
 static char day_text_commands[512][1024];
 static int day_text_count;
 
+/* Keeps `command` for the replay. */
+static void day_text_remember(const char *command) {
+    if (day_text_count == 512 || strlen(command) >= sizeof day_text_commands[0]) abort();
+    snprintf(day_text_commands[day_text_count++], sizeof day_text_commands[0], "%s", command);
+}
+
 #ifdef NDEBUG
 /* The first `text` in `bytes`, or NULL. */
 static uint8_t *find_bytes(uint8_t *bytes, size_t len, const char *text) {
@@ -581,7 +587,7 @@ static uint8_t *find_bytes(uint8_t *bytes, size_t len, const char *text) {
 #endif
 
 static void day_text_step(cs_facility *f, cs_facility *g, const char *command) {
-    snprintf(day_text_commands[day_text_count++], sizeof day_text_commands[0], "%s", command);
+    day_text_remember(command);
     run(f, "%s", command);
     const char *read = "{\"op\":\"availability\",\"now\":1796083200000,\"args\":{\"facilityId\":\"club\",\"date\":\"2026-12-02\"}}";
     run(f, "%s", read);
@@ -655,7 +661,7 @@ static void test_day_text_follows_changes(cs_facility *f, cs_facility *g) {
                      "{\"op\":\"release\",\"now\":1796083200008,\"args\":{\"facilityId\":\"club\",\"reservationId\":\"l%d\"}}",
                      i - 1);
         }
-        snprintf(day_text_commands[day_text_count++], sizeof day_text_commands[0], "%s", command);
+        day_text_remember(command);
         run(f, "%s", command);
         CHECK_INT(number("status"), 200);
         run(f, "{\"op\":\"availability\",\"now\":1796083200000,\"args\":{\"facilityId\":\"club\",\"date\":\"2026-12-02\"}}");
