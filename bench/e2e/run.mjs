@@ -61,6 +61,8 @@ const MEMBERS_PER_CLIENT = Number(options.members ?? (SOCKETS ? 8 : 32));
 if (SOCKETS && CLIENTS * MEMBERS_PER_CLIENT > 1000) throw new Error("--transport ws: clients × members is at most 1,000 sockets");
 const UNIT = SOCKETS ? "messages" : "requests";
 const SEED = Number(options.seed);
+// How long the benchmark waits, after the load, for D1 to catch up.
+const CATCH_UP_MAX_MS = 60000;
 const FACILITY = "bench";
 const pairs = (list) => Object.fromEntries(list.map((pair) => [pair.slice(0, pair.indexOf("=")), pair.slice(pair.indexOf("=") + 1)]));
 const VARS = pairs(options.var);
@@ -160,11 +162,26 @@ async function runCourtside() {
     // How far D1 trails when the load stops: the effects still in the
     // facility's outbox. A drain that keeps up holds about one run's rows;
     // one that failed and is backing off holds more, and that D1 work fell
-    // outside the measurement.
+    // outside the measurement. So the outbox is then watched until it is
+    // empty (`d1CatchUpMs`, at most CATCH_UP_MAX_MS), and the requests are
+    // also counted over the run and that time together
+    // (`requestsPerSecondWithCatchUp`): the rate with all of its D1 work.
     const desk = await json(agent, runtime.url, "POST", "/api/dev/token", { body: { memberId: "desk", role: "staff", facilities: [FACILITY] } });
-    const state = await json(agent, runtime.url, "GET", `/api/facilities/${FACILITY}/state`, { token: desk.body.token });
-    if (state.status !== 200) throw new Error(`state: ${state.status} ${JSON.stringify(state.body)}`);
-    result.outboxAtEnd = state.body.outbox;
+    const outbox = async () => {
+      const state = await json(agent, runtime.url, "GET", `/api/facilities/${FACILITY}/state`, { token: desk.body.token });
+      if (state.status !== 200) throw new Error(`state: ${state.status} ${JSON.stringify(state.body)}`);
+      return state.body.outbox;
+    };
+    const stopped = performance.now();
+    result.outboxAtEnd = await outbox();
+    let waiting = result.outboxAtEnd;
+    while (waiting > 0 && performance.now() - stopped < CATCH_UP_MAX_MS) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      waiting = await outbox();
+    }
+    result.d1CatchUpMs = waiting > 0 ? null : Math.round(performance.now() - stopped);
+    result.requestsPerSecondWithCatchUp = result.d1CatchUpMs === null ? null
+      : Math.round((result.requestsPerSecond * result.seconds / (result.seconds + result.d1CatchUpMs / 1000)) * 10) / 10;
     const auditResult = await audit(agent, runtime.url, result, slotList);
     return { ...strip(result), audit: auditResult };
   } finally {
@@ -231,7 +248,9 @@ function line(name, r) {
     `slow (>= 500 ms) on a new / reused one ${sum(Object.values(e).map((x) => x.slowOnNewConnection))} / ` +
     `${sum(Object.values(e).map((x) => x.slowOnReusedConnection))}; ` +
     `generator event-loop delay p99/max ${r.generatorLoopDelayMs.p99}/${r.generatorLoopDelayMs.max} ms, CPU ${r.generatorCpuShare} of a core${frames}` +
-    (r.outboxAtEnd === undefined ? "" : `; effects waiting for D1 at the end ${r.outboxAtEnd}`);
+    (r.outboxAtEnd === undefined ? "" : `; effects waiting for D1 at the end ${r.outboxAtEnd}, ` +
+      (r.d1CatchUpMs === null ? `still waiting after ${CATCH_UP_MAX_MS} ms` : `D1 caught up ${r.d1CatchUpMs} ms after the load, ` +
+        `${r.requestsPerSecondWithCatchUp} ${UNIT}/s counting that time`));
 }
 
 const report = {
@@ -248,6 +267,7 @@ if (!(Number.isInteger(ROUNDS) && ROUNDS >= 1)) throw new Error("--rounds is a w
 const median = (numbers) => [...numbers].sort((a, b) => a - b)[numbers.length >> 1];
 const figures = (r) => ({
   perSecond: r.requestsPerSecond,
+  ...(r.d1CatchUpMs === undefined ? {} : { d1CatchUpMs: r.d1CatchUpMs, perSecondWithCatchUp: r.requestsPerSecondWithCatchUp }),
   p99Ms: r.latencyMs.p99,
   runtimeCpuMsPerRequest: r.runtimeCpuMsPerRequest,
   runtimeBytesWrittenPerRequest: r.runtimeBytesWrittenPerRequest,
@@ -275,6 +295,9 @@ for (let round = 1; round <= ROUNDS; round++) {
   if (entry.courtside && entry.baseline) {
     entry.requestsPerSecondRatio = Math.round((entry.courtside.perSecond / entry.baseline.perSecond) * 1000) / 1000;
     entry.p99Ratio = Math.round((entry.courtside.p99Ms / entry.baseline.p99Ms) * 100) / 100;
+    if (entry.courtside.perSecondWithCatchUp != null) {
+      entry.requestsPerSecondRatioWithCatchUp = Math.round((entry.courtside.perSecondWithCatchUp / entry.baseline.perSecond) * 1000) / 1000;
+    }
   }
   report.rounds.push(entry);
 }
@@ -283,6 +306,12 @@ if (report.courtside && report.baseline) {
     rounds: ROUNDS,
     requestsPerSecondRatio: median(report.rounds.map((r) => r.requestsPerSecondRatio)),
     p99Ratio: median(report.rounds.map((r) => r.p99Ratio)),
+    // Courtside's rate with the time D1 took to catch up after the load
+    // counted in (the baseline has no deferred work): the figure a round
+    // whose drain fell behind cannot flatter.
+    requestsPerSecondRatioWithCatchUp: report.rounds.every((r) => r.requestsPerSecondRatioWithCatchUp != null)
+      ? median(report.rounds.map((r) => r.requestsPerSecondRatioWithCatchUp))
+      : null,
     // The WebSocket target (the performance issue's) is throughput with the
     // audit passing; the p99 ratio is reported, not a target there.
     targets: SOCKETS ? "messages/s ratio >= 0.9, audit passed" : "requests/s ratio >= 0.9 and p99 ratio <= 1.2",
