@@ -27,7 +27,6 @@ typedef struct opening {
 
 /* An entry's window as local days, from now (kept for the sweep). */
 typedef struct entry_days {
-    bool known;
     int64_t first;
     int64_t last;
 } entry_days;
@@ -55,12 +54,17 @@ typedef struct sweep {
     uint32_t candidate_count;
     candidate candidates[CANDIDATES_MAX];
     day_ranges days[DAYS_KEPT];  /* by day % DAYS_KEPT: every entry and court asks for the same days */
-    entry_days entries[CS_WAITLIST_MAX]; /* by entry row; `now` and the windows do not change in a sweep */
+    /* By entry row; `now` and the windows do not change in a sweep. A bit
+     * per row says its days are worked out, so starting a sweep clears 256
+     * bytes, not every row. */
+    uint64_t entries_known[CS_WAITLIST_MAX / 64];
+    entry_days entries[CS_WAITLIST_MAX];
 } sweep;
+_Static_assert(CS_WAITLIST_MAX % 64 == 0, "the known bits are whole words");
 
 static void sweep_start(sweep *s) {
     for (uint32_t i = 0; i < DAYS_KEPT; i++) s->days[i].known = false;
-    for (uint32_t i = 0; i < CS_WAITLIST_MAX; i++) s->entries[i].known = false;
+    memset(s->entries_known, 0, sizeof s->entries_known);
 }
 
 /* The day's ranges, worked out once per sweep (the configuration does not change during one). */
@@ -163,10 +167,13 @@ static void sort_candidates(sweep *s) { qsort(s->candidates, s->candidate_count,
 static bool best_place(cs_request *r, sweep *s, const cs_entry *e, candidate *best) {
     const cs_config *c = &r->f->config;
     int64_t duration_ms = (int64_t)e->duration_minutes * CIVIL_MS_PER_MINUTE;
-    entry_days *days = &s->entries[e - r->f->entries];
-    if (!days->known) {
+    size_t row = (size_t)(e - r->f->entries);
+    entry_days *days = &s->entries[row];
+    uint64_t bit = UINT64_C(1) << (row % 64);
+    if ((s->entries_known[row / 64] & bit) == 0) {
         int64_t from = e->earliest_start_ms > r->now_ms ? e->earliest_start_ms : r->now_ms;
-        *days = (entry_days){true, calendar_local_day(c, from), calendar_local_day(c, e->latest_end_ms)};
+        *days = (entry_days){calendar_local_day(c, from), calendar_local_day(c, e->latest_end_ms)};
+        s->entries_known[row / 64] |= bit;
     }
     s->candidate_count = 0;
     for (uint32_t i = 0; i < s->opening_count; i++) {
@@ -272,11 +279,6 @@ void matcher_run(cs_request *r) {
     if (retry) {
         f->waitlist_retry_ms = 0;
         f->changed = true; /* stored state, as in held_back */
-    }
-    if (f->entry_count == 0) { /* nobody to serve: serve_all would find no one, so skip clearing a sweep */
-        f->waitlist_due = false;
-        f->events_matched = f->event_count;
-        return;
     }
     sweep s; /* about 104 KiB: the stack has 1 MiB */
     sweep_start(&s);
