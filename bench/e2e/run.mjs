@@ -181,7 +181,7 @@ async function runCourtside() {
     }
     result.d1CatchUpMs = waiting > 0 ? null : Math.round(performance.now() - stopped);
     result.requestsPerSecondWithCatchUp = result.d1CatchUpMs === null ? null
-      : Math.round((result.requestsPerSecond * result.seconds / (result.seconds + result.d1CatchUpMs / 1000)) * 10) / 10;
+      : Math.round((result.latencyMs.count / (result.seconds + result.d1CatchUpMs / 1000)) * 10) / 10;
     const auditResult = await audit(agent, runtime.url, result, slotList);
     return { ...strip(result), audit: auditResult };
   } finally {
