@@ -34,6 +34,11 @@ static bool is_good(const cs_facility *f, const cs_day_text *t) {
     return t->len != 0 && f->day_text_end - t->at <= CS_DAY_TEXT_BYTES; /* not empty, not written over */
 }
 
+/* Whether `t` holds a good text of the key's court-day (for any of its states). */
+static bool holds(const cs_facility *f, const cs_day_text *t, const day_text_key *key) {
+    return is_good(f, t) && t->local_day == key->local_day && t->court == key->court;
+}
+
 /* A span as the ring keeps it, in words: from, to, and places with confirmed. */
 static void put_span(uint64_t *out, const reservation_span *s) {
     out[0] = (uint64_t)s->from_ms;
@@ -52,7 +57,7 @@ static const uint64_t *kept_words(const cs_facility *f, const cs_day_text *t) {
 }
 
 static bool same_key(const cs_facility *f, const cs_day_text *t, const day_text_key *key) {
-    if (!is_good(f, t) || t->local_day != key->local_day || t->court != key->court) return false;
+    if (!holds(f, t, key)) return false;
     if (t->capacity != key->capacity || t->range_count != key->range_count || t->step_ms != key->step_ms ||
         t->span_count != key->span_count)
         return false;
@@ -84,9 +89,8 @@ void day_text_keep(cs_facility *f, const day_text_key *key, const char *text, si
     for (uint32_t i = 0; i < key->span_count; i++) put_span(out + (size_t)i * SPAN_WORDS, &key->spans[i]);
     memcpy(out + (size_t)key->span_count * SPAN_WORDS, text, len);
     cs_day_text *t = &f->day_texts[place_of(key)], *other = t + 1;
-    bool mine = is_good(f, t) && t->local_day == key->local_day && t->court == key->court;
-    bool other_mine = is_good(f, other) && other->local_day == key->local_day && other->court == key->court;
-    if (other_mine || (!mine && (!is_good(f, other) || (is_good(f, t) && other->at < t->at)))) t = other;
+    /* The court-day's own place, else an empty or written-over one, else the older. */
+    if (holds(f, other, key) || (!holds(f, t, key) && (!is_good(f, other) || (is_good(f, t) && other->at < t->at)))) t = other;
     *t = (cs_day_text){.local_day = key->local_day,
                        .court = key->court,
                        .at = at,
