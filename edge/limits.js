@@ -15,16 +15,20 @@ export class RateLimiter {
   }
 
   // Counts an event for `key` at `now`; false when it is over the limit
-  // (and then not counted).
+  // (and then not counted). A key keeps at most `limit` times, oldest
+  // first: a full window lets an event in only once its oldest is out.
   allow(key, now) {
-    const times = (this.#events.get(key) ?? []).filter((time) => time > now - this.#windowMs);
-    if (times.length >= this.#limit) {
+    let times = this.#events.get(key);
+    if (times === undefined) {
+      times = [];
       this.#events.set(key, times);
-      return false;
+      if (this.#events.size > 10_000) this.#forgetIdle(now);
+    }
+    if (times.length >= this.#limit) {
+      if (times[0] > now - this.#windowMs) return false;
+      times.shift();
     }
     times.push(now);
-    this.#events.set(key, times);
-    if (this.#events.size > 10_000) this.#forgetIdle(now);
     return true;
   }
 

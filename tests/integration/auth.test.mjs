@@ -3,10 +3,11 @@
 // tampered, expired, unknown, signed out); members act only on their own
 // bookings (403 from the core); staff act on any booking at the facilities
 // their token lists and as members elsewhere; minting needs the admin
-// token; the per-member request limit answers 429.
+// token; the per-member request limit answers 429, and its window slides.
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
 import { after, before, test } from "node:test";
+import { RateLimiter } from "../../edge/limits.js";
 import { ADMIN_TOKEN, SESSION_SECRET, Stack, assertError, at } from "./harness.mjs";
 
 let stack;
@@ -156,6 +157,20 @@ test("minting tokens: the admin token for an identity provider, the dev endpoint
     assert.equal(reply.body.field, field);
   }
   assertError(await stack.post("/api/dev/token", "{"), 400, "invalid_json");
+});
+
+// The limiter itself, on a clock of its own: any window of 10 s holds at
+// most 30 of a member's requests, refused ones not counted.
+test("the request limit's window slides: a refused request does not count, an old one leaves", () => {
+  const limiter = new RateLimiter(3, 10_000);
+  assert.deepEqual([0, 1000, 2000, 3000].map((now) => limiter.allow("m", now)), [true, true, true, false]);
+  assert.equal(limiter.allow("other", 3000), true, "each key has its own window");
+  assert.equal(limiter.allow("m", 9999), false, "the first is still inside the window");
+  assert.equal(limiter.allow("m", 10_000), true, "the first has left: 1000, 2000 and 10000 now");
+  assert.equal(limiter.allow("m", 10_500), false, "1000, 2000 and 10000 are inside");
+  assert.equal(limiter.allow("m", 11_000), true, "2000 and 10000 inside: the refused ones at 3000, 9999 and 10500 did not count");
+  assert.equal(limiter.allow("m", 12_000), true, "2000 has left");
+  assert.equal(limiter.allow("m", 12_001), false, "10000, 11000 and 12000 are inside");
 });
 
 test("more than 30 requests in 10 s from one member at one facility: 429 rate_limited", async () => {
