@@ -79,24 +79,21 @@ export class Sockets {
 
   // Sends each message, in order, to the sockets that hear of it: those of
   // scope all, and those of scope day whose `day` is the message's `date`
-  // (every socket, for a message with no date). A socket gets its messages
-  // in their order.
+  // (every socket, for a message with no date). Message by message, so a
+  // socket gets its messages in their order. (A socket that fails to take
+  // one leaves the sets being walked, which a Set and a Map allow.)
   broadcast(messages) {
     if (messages.length === 0) return;
     const { all, days } = this.#audienceNow();
-    const frames = new Map(); // socket → its frames, in order
-    const add = (ws, text) => {
-      const list = frames.get(ws);
-      if (list === undefined) frames.set(ws, [text]);
-      else list.push(text);
-    };
     for (const message of messages) {
       const text = JSON.stringify(message);
-      for (const ws of all) add(ws, text);
-      const watchers = message.date === undefined ? [...days.values()] : [days.get(message.date) ?? []];
-      for (const set of watchers) for (const ws of set) add(ws, text);
+      for (const ws of all) this.send(ws, text);
+      if (message.date !== undefined) {
+        for (const ws of days.get(message.date) ?? []) this.send(ws, text);
+      } else {
+        for (const watchers of days.values()) for (const ws of watchers) this.send(ws, text);
+      }
     }
-    for (const [ws, texts] of frames) for (const text of texts) this.send(ws, text);
   }
 
   #audienceNow() {
