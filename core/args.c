@@ -42,17 +42,24 @@ cs_error args_unknown_field(cs_message *m, const json_doc *doc, uint32_t key_nod
     return CS_ERR_INVALID_FIELD;
 }
 
-cs_error args_check_known(const cs_args *a, const char *const *allowed) {
+cs_error args_check_known(const cs_args *a, const char *const *allowed) { return args_collect(a, allowed, NULL); }
+
+cs_error args_collect(const cs_args *a, const char *const *allowed, uint32_t *values) {
+    if (values != NULL) {
+        for (size_t i = 0; allowed[i] != NULL; i++) values[i] = 0;
+    }
     const json_node *object = json_at(a->doc, a->args);
     for (uint32_t key = object->first; key != 0; key = json_at(a->doc, json_at(a->doc, key)->next)->next) {
         const json_node *k = json_at(a->doc, key);
         const char *text = json_text(a->doc, key);
-        bool known = false;
-        for (const char *const *name = allowed; *name != NULL && !known; name++) {
-            /* The first byte first: most names differ there (an empty key matches no name). */
-            known = (*name)[0] == text[0] && strlen(*name) == k->str_len && memcmp(*name, text, k->str_len) == 0;
+        size_t i = 0;
+        /* The first byte first: most names differ there (an empty key matches no name). */
+        while (allowed[i] != NULL &&
+               !(allowed[i][0] == text[0] && strlen(allowed[i]) == k->str_len && memcmp(allowed[i], text, k->str_len) == 0)) {
+            i++;
         }
-        if (!known) return args_unknown_field(a->message, a->doc, key);
+        if (allowed[i] == NULL) return args_unknown_field(a->message, a->doc, key);
+        if (values != NULL) values[i] = k->next;
     }
     return CS_OK;
 }

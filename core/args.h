@@ -19,6 +19,9 @@ typedef struct cs_args {
 
 /* Fails on the first member of args whose name is not in `allowed` (NULL-terminated). */
 cs_error args_check_known(const cs_args *a, const char *const *allowed);
+/* The same, and in the same pass values[i] = the value node of allowed[i]
+ * in args (0 when absent; params are not looked at). */
+cs_error args_collect(const cs_args *a, const char *const *allowed, uint32_t *values);
 
 /* The field's value node, or 0 when absent from both args and params. */
 cs_error args_find(const cs_args *a, const char *name, uint32_t *node);

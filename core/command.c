@@ -104,7 +104,8 @@ static const struct {
 #endif
 };
 
-static const char *const envelope_fields[] = {"op", "now", "newId", "actor", "params", "args", NULL};
+enum { ENVELOPE_FIELDS = 6 };
+static const char *const envelope_fields[ENVELOPE_FIELDS + 1] = {"op", "now", "newId", "actor", "params", "args", NULL};
 
 static cs_error read_actor(cs_request *r, uint32_t node) {
     static const char *const fields[] = {"memberId", "role", NULL};
@@ -135,15 +136,10 @@ static cs_error read_envelope(cs_request *r, cs_operation *run) {
     cs_message *m = &r->f->message;
     if (json_at(doc, 0)->type != JSON_OBJECT) return cs_fail_field(m, "command", "must be an object");
     cs_args envelope = {.doc = doc, .args = 0, .params = 0, .message = m};
-    uint32_t op, now, new_id, actor, params, args;
-    cs_error e = args_check_known(&envelope, envelope_fields);
+    uint32_t fields[ENVELOPE_FIELDS];
+    cs_error e = args_collect(&envelope, envelope_fields, fields);
     if (e != CS_OK) return e;
-    op = json_object_get(doc, 0, "op");
-    now = json_object_get(doc, 0, "now");
-    new_id = json_object_get(doc, 0, "newId");
-    actor = json_object_get(doc, 0, "actor");
-    params = json_object_get(doc, 0, "params");
-    args = json_object_get(doc, 0, "args");
+    uint32_t op = fields[0], now = fields[1], new_id = fields[2], actor = fields[3], params = fields[4], args = fields[5];
     if (args == 0 || json_at(doc, args)->type != JSON_OBJECT) return cs_fail_field(m, "args", "must be an object");
     if (!args_is_last(doc, args)) return cs_fail_field(m, "args", "must be the envelope's last field");
     if (params != 0 && json_at(doc, params)->type != JSON_OBJECT) return cs_fail_field(m, "params", "must be an object");
