@@ -20,9 +20,9 @@ export class RateLimiter {
   allow(key, now) {
     let times = this.#events.get(key);
     if (times === undefined) {
+      if (this.#events.size >= 10_000) this.#forgetIdle(now);
       times = [];
       this.#events.set(key, times);
-      if (this.#events.size > 10_000) this.#forgetIdle(now);
     }
     if (times.length >= this.#limit) {
       if (times[0] > now - this.#windowMs) return false;
