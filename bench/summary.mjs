@@ -72,6 +72,10 @@ function endToEnd(report, title, unit) {
   if (c) {
     const of = c.rounds > 1 ? ` (medians of ${c.rounds} rounds)` : "";
     console.log(`Courtside/baseline${of}: ${unit}/s ${c.requestsPerSecondRatio}, p99 ${c.p99Ratio} (targets: ${c.targets}; met: ${c.met}).`);
+    if (c.memberLimitPerSecond !== undefined) {
+      const over = c.roundsOverMemberLimit.length === 0 ? "none" : c.roundsOverMemberLimit.join(", ");
+      console.log(`The member limit lets Courtside take at most ${c.memberLimitPerSecond} ${unit}/s from these members; rounds whose baseline needs more for 0.9x: ${over}.`);
+    }
   }
   console.log("");
 }

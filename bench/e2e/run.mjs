@@ -31,6 +31,7 @@ import { parseArgs } from "node:util";
 import { Agent } from "node:http";
 import { localDate, localInstant } from "../../scripts/local-time.mjs";
 import { facilityConfig } from "../core/workloads.mjs";
+import { LIMITS } from "../../edge/limits.js";
 import { inBatches, runLoad, sendJson as json } from "./load.mjs";
 import { ADMIN_TOKEN, ROOT, startRuntime } from "./runtime.mjs";
 import { socketTransport } from "./socket-load.mjs";
@@ -69,6 +70,7 @@ const VARS = pairs(options.var);
 const BASELINE_VARS = pairs(options["baseline-var"]);
 const config = facilityConfig();
 const DAYS = 30;
+const MEMBER_LIMIT_PER_SECOND = Math.round((CLIENTS * MEMBERS_PER_CLIENT * LIMITS.memberRequests * 1000) / LIMITS.memberWindowMs);
 
 // The bookable slots: days 1-30 ahead in the facility's zone, every court, every hour.
 function slots() {
@@ -312,6 +314,11 @@ if (report.courtside && report.baseline) {
     requestsPerSecondRatioWithCatchUp: report.rounds.every((r) => r.requestsPerSecondRatioWithCatchUp != null)
       ? median(report.rounds.map((r) => r.requestsPerSecondRatioWithCatchUp))
       : null,
+    // The most Courtside can take from these members (each at most
+    // LIMITS.memberRequests per window; the baseline has no limit), and the
+    // rounds whose baseline ran so fast that 0.9x of it is above that.
+    memberLimitPerSecond: MEMBER_LIMIT_PER_SECOND,
+    roundsOverMemberLimit: report.rounds.filter((r) => 0.9 * r.baseline.perSecond > MEMBER_LIMIT_PER_SECOND).map((r) => r.round),
     // The WebSocket target (the performance issue's) is throughput with the
     // audit passing; the p99 ratio is reported, not a target there.
     targets: SOCKETS ? "messages/s ratio >= 0.9, audit passed" : "requests/s ratio >= 0.9 and p99 ratio <= 1.2",
