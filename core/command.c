@@ -104,8 +104,11 @@ static const struct {
 #endif
 };
 
-enum { ENVELOPE_FIELDS = 6 };
-static const char *const envelope_fields[ENVELOPE_FIELDS + 1] = {"op", "now", "newId", "actor", "params", "args", NULL};
+enum { FIELD_OP, FIELD_NOW, FIELD_NEW_ID, FIELD_ACTOR, FIELD_PARAMS, FIELD_ARGS, ENVELOPE_FIELDS };
+static const char *const envelope_fields[ENVELOPE_FIELDS + 1] = {
+    [FIELD_OP] = "op",         [FIELD_NOW] = "now",       [FIELD_NEW_ID] = "newId",
+    [FIELD_ACTOR] = "actor",   [FIELD_PARAMS] = "params", [FIELD_ARGS] = "args",
+    [ENVELOPE_FIELDS] = NULL};
 
 static cs_error read_actor(cs_request *r, uint32_t node) {
     static const char *const fields[] = {"memberId", "role", NULL};
@@ -139,7 +142,8 @@ static cs_error read_envelope(cs_request *r, cs_operation *run) {
     uint32_t fields[ENVELOPE_FIELDS];
     cs_error e = args_collect(&envelope, envelope_fields, fields);
     if (e != CS_OK) return e;
-    uint32_t op = fields[0], now = fields[1], new_id = fields[2], actor = fields[3], params = fields[4], args = fields[5];
+    uint32_t op = fields[FIELD_OP], now = fields[FIELD_NOW], new_id = fields[FIELD_NEW_ID], actor = fields[FIELD_ACTOR];
+    uint32_t params = fields[FIELD_PARAMS], args = fields[FIELD_ARGS];
     if (args == 0 || json_at(doc, args)->type != JSON_OBJECT) return cs_fail_field(m, "args", "must be an object");
     if (!args_is_last(doc, args)) return cs_fail_field(m, "args", "must be the envelope's last field");
     if (params != 0 && json_at(doc, params)->type != JSON_OBJECT) return cs_fail_field(m, "params", "must be an object");
