@@ -27,6 +27,7 @@
 //        READ_SESSION=1, NO_OBJECT=1, over WebSockets BROADCAST=1)
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { setTimeout as delay } from "node:timers/promises";
 import { parseArgs } from "node:util";
 import { Agent } from "node:http";
 import { localDate, localInstant } from "../../scripts/local-time.mjs";
@@ -168,17 +169,17 @@ async function runCourtside() {
     // empty (`d1CatchUpMs`, at most CATCH_UP_MAX_MS), and the requests are
     // also counted over the run and that time together
     // (`requestsPerSecondWithCatchUp`): the rate with all of its D1 work.
+    const stopped = performance.now();
     const desk = await json(agent, runtime.url, "POST", "/api/dev/token", { body: { memberId: "desk", role: "staff", facilities: [FACILITY] } });
     const outbox = async () => {
       const state = await json(agent, runtime.url, "GET", `/api/facilities/${FACILITY}/state`, { token: desk.body.token });
       if (state.status !== 200) throw new Error(`state: ${state.status} ${JSON.stringify(state.body)}`);
       return state.body.outbox;
     };
-    const stopped = performance.now();
     result.outboxAtEnd = await outbox();
     let waiting = result.outboxAtEnd;
     while (waiting > 0 && performance.now() - stopped < CATCH_UP_MAX_MS) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await delay(100);
       waiting = await outbox();
     }
     result.d1CatchUpMs = waiting > 0 ? null : Math.round(performance.now() - stopped);
