@@ -7,7 +7,8 @@
  * when few), and its slots are written in place as one run of bytes (the
  * text the JSON writer would make of them: nothing in a slot needs an
  * escape). A court-day whose text was written before, with nothing it
- * depends on changed since, is copied from day_text.c. */
+ * depends on changed since, is copied from day_text.c without reading its
+ * reservations. */
 #include <string.h>
 
 #include "civil.h"
@@ -231,20 +232,6 @@ static size_t write_slots(char *out, cs_facility *f, const court_day *d, day_utc
 
 static void write_court(json_writer *w, cs_facility *f, uint8_t court, day_utc *day) {
     const cs_config *c = &f->config;
-    /* The day's reservations, once, rather than the whole table per slot;
-     * as compact spans when few (the usual day). */
-    uint32_t count = reservation_overlapping(f, court, day->start_ms, day->end_ms, NULL, f->rows);
-    reservation_span spans[RESERVATION_SPANS_MAX];
-    uint8_t touches[DAY_SLOTS_MAX], toucher[DAY_SLOTS_MAX];
-    bool compact = count <= RESERVATION_SPANS_MAX;
-    if (compact) reservation_spans(f, f->rows, count, spans);
-    court_day d = {.court = court,
-                   .rows = f->rows,
-                   .count = count,
-                   .spans = compact ? spans : NULL,
-                   .touches = touches,
-                   .toucher = toucher,
-                   .blocked = blocks_overlap(f, court, day->start_ms, day->end_ms)};
     json_object_begin(w);
     json_key(w, "courtId");
     json_string(w, c->courts[court].id);
@@ -252,17 +239,19 @@ static void write_court(json_writer *w, cs_facility *f, uint8_t court, day_utc *
     json_int(w, c->courts[court].capacity);
     json_key(w, "slots");
     /* The text written for the same court-day before, when nothing it
-     * depends on has changed since (a block's, too complex to key, never). */
+     * depends on has changed since: its reservations by the place index's
+     * stamp (a block's, too complex to key, never). */
     day_text_key key = {.local_day = day->local_day,
                         .court = court,
                         .capacity = c->courts[court].capacity,
+                        .buffer_ms = (int64_t)c->buffer_minutes * CIVIL_MS_PER_MINUTE,
                         .range_count = day->range_count,
                         .open_ms = day->open_ms,
                         .range_slots = day->range_slots,
-                        .step_ms = day->step_ms,
-                        .spans = spans,
-                        .span_count = count};
-    bool keyed = compact && !d.blocked;
+                        .step_ms = day->step_ms};
+    bool blocked = blocks_overlap(f, court, day->start_ms, day->end_ms);
+    reservation_starts_between(f, day->start_ms, day->end_ms, &key.starts_from_ms, &key.starts_to_ms);
+    bool keyed = !blocked && index_place_stamp(f, court, key.starts_from_ms, key.starts_to_ms, &key.stamp);
     size_t kept_len = 0;
     const char *kept = keyed ? day_text_find(f, &key, &kept_len) : NULL;
 #ifdef NDEBUG
@@ -276,7 +265,23 @@ static void write_court(json_writer *w, cs_facility *f, uint8_t court, day_utc *
         return;
     }
 #endif
-    if (compact) count_touches(day, spans, count, touches, toucher);
+    /* The day's reservations, once, rather than the whole table per slot;
+     * as compact spans when few (the usual day). */
+    uint32_t count = reservation_overlapping(f, court, day->start_ms, day->end_ms, NULL, f->rows);
+    reservation_span spans[RESERVATION_SPANS_MAX];
+    uint8_t touches[DAY_SLOTS_MAX], toucher[DAY_SLOTS_MAX];
+    bool compact = count <= RESERVATION_SPANS_MAX;
+    if (compact) {
+        reservation_spans(f, f->rows, count, spans);
+        count_touches(day, spans, count, touches, toucher);
+    }
+    court_day d = {.court = court,
+                   .rows = f->rows,
+                   .count = count,
+                   .spans = compact ? spans : NULL,
+                   .touches = touches,
+                   .toucher = toucher,
+                   .blocked = blocked};
     /* The array as one run of bytes: its brackets, the slots and the commas. */
     char *out = json_raw_begin(w, (size_t)day->slot_count * SLOT_MAX + 2);
     if (out != NULL) {

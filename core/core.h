@@ -143,6 +143,9 @@ bool reservation_is_live(const cs_reservation *r);
  * sum them); returns how many. */
 uint32_t reservation_overlapping(const cs_facility *f, uint8_t court, int64_t start_ms, int64_t end_ms,
                                  const cs_reservation *except, uint32_t rows[CS_RESERVATIONS_MAX]);
+/* Where the live rows that may overlap [start, end) start: in [from, to). */
+void reservation_starts_between(const cs_facility *f, int64_t start_ms, int64_t end_ms, int64_t *from_ms,
+                                int64_t *to_ms);
 /* The most places the reservations in `rows` (or their confirmed ones) use
  * at any instant of [start, end). */
 uint32_t reservation_peak(const cs_facility *f, const uint32_t *rows, uint32_t count, int64_t start_ms,
@@ -205,6 +208,12 @@ uint32_t index_place_first(const cs_facility *f, uint8_t court, int64_t day);
 uint32_t index_place_after(const cs_facility *f, uint8_t court, int64_t day, uint32_t link);
 /* A row's court or start changed (a move): it moves in the index (if live). */
 void index_moved(cs_facility *f, const cs_reservation *res);
+/* At `stamp`, a number that grows whenever a live row on `court` starting
+ * in [from, to) joins, leaves, or changes status or place (and sometimes
+ * when one elsewhere does: buckets are shared): the same only when none of
+ * those rows changed. False when the interval is too long to stamp (more
+ * than four days). */
+bool index_place_stamp(const cs_facility *f, uint8_t court, int64_t from_ms, int64_t to_ms, uint64_t *stamp);
 
 /* idempotency.c: remembered attempt answers. */
 const cs_idempotency_key *idempotency_find(const cs_facility *f, const char *member_id, const char *key);
@@ -378,12 +387,14 @@ typedef struct day_text_key {
     int64_t local_day;
     uint8_t court;
     uint32_t capacity;
+    int64_t buffer_ms;
     uint32_t range_count;
     const int64_t *open_ms;
     const uint32_t *range_slots;
     int64_t step_ms;
-    const reservation_span *spans;
-    uint32_t span_count;
+    int64_t starts_from_ms; /* the court's live reservations: index_place_stamp(court, starts_from, starts_to) */
+    int64_t starts_to_ms;
+    uint64_t stamp;
 } day_text_key;
 /* The text kept for `key` (its length at `len`), or NULL. */
 const char *day_text_find(const cs_facility *f, const day_text_key *key, size_t *len);

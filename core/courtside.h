@@ -72,7 +72,7 @@ enum {
     CS_REFUNDS_MAX = 4,                     /* refunds one command asks for */
     CLOCK_BLOCK_ROWS = 64,                  /* reservation rows per block of the clock's due times */
     CS_DAY_TEXTS = 512,                     /* court-days whose slots' text a facility keeps (day_text.c), two places each */
-    CS_DAY_TEXT_BYTES = 512 * 1024,         /* bytes those texts share, with their reservations' spans */
+    CS_DAY_TEXT_BYTES = 512 * 1024,         /* bytes those texts share */
 };
 
 #define CS_IDEMPOTENCY_TTL_MS INT64_C(86400000) /* keys are remembered 24 h */
@@ -418,15 +418,18 @@ typedef struct cs_event {
 
 /* Where the text of one court-day's slots as availability wrote it is
  * kept, and what that text is a function of: the day's grid, the court's
- * capacity, and the reservations' spans on it, kept before the text
- * (day_text.c). */
+ * capacity and buffer, and its live reservations, as the place index's
+ * stamp of the UTC days they start on (day_text.c). */
 typedef struct cs_day_text {
     int64_t local_day; /* the court-day */
     uint32_t court;
-    uint64_t at;  /* where its spans and text start in the stream of kept bytes */
+    uint64_t at;  /* where its text starts in the stream of kept bytes */
     uint32_t len; /* of the text; 0: empty */
-    uint32_t span_count;
     uint32_t capacity;
+    int64_t buffer_ms;
+    int64_t starts_from_ms; /* index_place_stamp(court, starts_from_ms, starts_to_ms) */
+    int64_t starts_to_ms;
+    uint64_t stamp;
     uint32_t range_count;
     int64_t step_ms;
     int64_t open_ms[CS_RANGES_PER_DAY_MAX];
@@ -453,6 +456,8 @@ typedef struct cs_facility {
     uint16_t index_place_prev[CS_RESERVATIONS_MAX];
     uint16_t index_place_next[CS_RESERVATIONS_MAX];
     int64_t index_longest_ms;   /* no row in use is longer (since the last rebuild) */
+    uint64_t index_place_stamps[CS_INDEX_SLOTS / 2];   /* changes to the live rows of each court's periods, ever (index.c) */
+    uint16_t index_stamp_bucket[CS_RESERVATIONS_MAX];  /* each live row's stamp */
     uint32_t idempotency_count;
     uint32_t idempotency_rows_end; /* derived, as reservation_rows_end */
     bool idempotency_due_known;    /* derived, not stored: idempotency_due_ms is kept (idempotency.c) */
@@ -482,8 +487,8 @@ typedef struct cs_facility {
     int64_t reservation_block_ended[CS_RESERVATIONS_MAX / CLOCK_BLOCK_ROWS]; /* oldest updated_ms of its ended rows */
     /* Derived, not stored: court-days' slots as text (day_text.c). */
     cs_day_text day_texts[CS_DAY_TEXTS];
-    uint64_t day_text_end; /* bytes ever kept in day_text_words, which holds the last CS_DAY_TEXT_BYTES of them */
-    uint64_t day_text_words[CS_DAY_TEXT_BYTES / 8]; /* each entry's spans, three words each, then its text */
+    uint64_t day_text_end; /* bytes ever kept in day_text_bytes, which holds the last CS_DAY_TEXT_BYTES of them */
+    char day_text_bytes[CS_DAY_TEXT_BYTES];     /* the entries' texts */
 
     /* Scratch for the running command; meaningless between commands. */
     bool changed;

@@ -9,6 +9,12 @@
  *   chained the same way, with the longest reservation's length, so the
  *   rows that may overlap an interval are those of a few days
  *   (index_place_*).
+ * - stamps: per court and four hours (with periods 43 days apart sharing
+ *   one), how many times a live row starting then joined, left, or
+ *   changed status or place, so that a
+ *   text made from a court's reservations (day_text.c) can tell it is
+ *   still true from a few counters instead of the rows
+ *   (index_place_stamp).
  * The chains hold live rows only: every walker wants live rows, and the
  * ended ones kept as history (up to CS_HISTORY_TTL_MS, thousands at a busy
  * facility) would make each walk long. A row joins them when it is added
@@ -31,6 +37,16 @@ _Static_assert(CS_INDEX_SLOTS >= 2 * CS_RESERVATIONS_MAX, "the index is at most 
 _Static_assert(CS_RESERVATIONS_MAX < UINT16_MAX, "a slot holds row + 1 in 16 bits");
 
 enum { SLOT_MASK = CS_INDEX_SLOTS - 1, BUCKET_MASK = CS_INDEX_SLOTS / 2 - 1 };
+/* The stamps count changes per court and four-hour period of a row's
+ * start, each court's periods side by side, the periods STAMP_PERIODS
+ * apart sharing a counter (43 days in the full build); a stamp sums at
+ * most STAMP_SPAN_MAX of them. */
+enum {
+    STAMP_PERIOD_MS = 4 * 3600000,
+    STAMP_PERIODS = CS_INDEX_SLOTS / 2 / CS_COURTS_MAX,
+    STAMP_SPAN_MAX = 24,
+};
+_Static_assert(STAMP_PERIODS >= 1 && (STAMP_PERIODS & (STAMP_PERIODS - 1)) == 0, "a court's periods are a power of two");
 
 /* 32-bit FNV-1a. */
 static uint32_t hash_of(const char *id) {
@@ -73,10 +89,29 @@ static uint32_t place_bucket(uint8_t court, int64_t day) {
 
 int64_t index_day_of(int64_t ms) { return ms >= 0 ? ms / INDEX_DAY_MS : -((-ms + INDEX_DAY_MS - 1) / INDEX_DAY_MS); }
 
+/* The stamps' counter of a court and period. */
+static uint32_t stamp_bucket(uint8_t court, int64_t period) {
+    return (uint32_t)court * STAMP_PERIODS + (uint32_t)((uint64_t)period & (STAMP_PERIODS - 1));
+}
+
+static int64_t period_of(int64_t ms) {
+    return ms >= 0 ? ms / STAMP_PERIOD_MS : -((-ms + STAMP_PERIOD_MS - 1) / STAMP_PERIOD_MS);
+}
+
+/* A live row joined, left or changed in the stamps' `bucket`. The counters
+ * only grow (index_rebuild keeps them), so a sum of them is unchanged only
+ * when none of its buckets changed. */
+static void place_changed(cs_facility *f, uint32_t bucket) {
+    CS_ASSERT(f->index_place_stamps[bucket] < UINT64_MAX);
+    f->index_place_stamps[bucket]++;
+}
+
 static void place_link(cs_facility *f, uint32_t row) {
     const cs_reservation *res = &f->reservations[row];
     uint32_t bucket = place_bucket(res->court, index_day_of(res->start_ms));
     uint16_t *head = &f->index_place_heads[bucket];
+    f->index_stamp_bucket[row] = (uint16_t)stamp_bucket(res->court, period_of(res->start_ms));
+    place_changed(f, f->index_stamp_bucket[row]);
     f->index_place_bucket[row] = (uint16_t)bucket;
     f->index_place_prev[row] = 0;
     f->index_place_next[row] = *head;
@@ -87,6 +122,7 @@ static void place_link(cs_facility *f, uint32_t row) {
 
 static void place_unlink(cs_facility *f, uint32_t row) {
     uint16_t prev = f->index_place_prev[row], next = f->index_place_next[row];
+    place_changed(f, f->index_stamp_bucket[row]);
     if (prev != 0) {
         f->index_place_next[prev - 1] = next;
     } else {
@@ -115,6 +151,8 @@ void index_status_changed(cs_facility *f, const cs_reservation *res, uint8_t fro
     } else if (!was_live && live) {
         member_link(f, row);
         place_link(f, row);
+    } else if (was_live && live) {
+        place_changed(f, f->index_stamp_bucket[row]); /* a hold confirmed: its span counts as confirmed */
     }
 }
 
@@ -133,6 +171,14 @@ uint32_t index_place_first(const cs_facility *f, uint8_t court, int64_t day) {
 
 uint32_t index_place_after(const cs_facility *f, uint8_t court, int64_t day, uint32_t link) {
     return place_from(f, court, day, f->index_place_next[link - 1]);
+}
+
+bool index_place_stamp(const cs_facility *f, uint8_t court, int64_t from_ms, int64_t to_ms, uint64_t *stamp) {
+    int64_t first = period_of(from_ms), last = period_of(to_ms - 1);
+    if (last - first >= STAMP_SPAN_MAX) return false;
+    *stamp = 0;
+    for (int64_t period = first; period <= last; period++) *stamp += f->index_place_stamps[stamp_bucket(court, period)];
+    return true;
 }
 
 static slot_table id_table(cs_facility *f) {
@@ -188,7 +234,7 @@ void index_rebuild(cs_facility *f) {
     memset(f->index_slots, 0, sizeof f->index_slots);
     memset(f->index_member_heads, 0, sizeof f->index_member_heads);
     memset(f->index_place_heads, 0, sizeof f->index_place_heads);
-    f->index_longest_ms = 0;
+    f->index_longest_ms = 0; /* index_place_stamps are kept: they only grow */
     for (uint32_t i = 0; i < f->reservation_rows_end; i++) {
         if (f->reservations[i].in_use) index_add(f, &f->reservations[i]);
     }

@@ -120,14 +120,22 @@ void reservation_rebuild(cs_facility *f) {
 /* Past this many days a query walks the table instead of the place index. */
 enum { OVERLAP_DAYS_MAX = 64 };
 
+void reservation_starts_between(const cs_facility *f, int64_t start_ms, int64_t end_ms, int64_t *from_ms,
+                                int64_t *to_ms) {
+    /* A row overlaps when start - buffer < end_ms and start_ms < end +
+     * buffer; its end is at most index_longest_ms after its start. */
+    int64_t buffer_ms = buffer_of(f);
+    *from_ms = start_ms - buffer_ms - f->index_longest_ms;
+    *to_ms = end_ms + buffer_ms;
+}
+
 uint32_t reservation_overlapping(const cs_facility *f, uint8_t court, int64_t start_ms, int64_t end_ms,
                                  const cs_reservation *except, uint32_t rows[CS_RESERVATIONS_MAX]) {
     int64_t buffer_ms = buffer_of(f);
     uint32_t count = 0;
-    /* A row overlaps when start - buffer < end_ms and start_ms < end +
-     * buffer; its end is at most index_longest_ms after its start. */
-    int64_t first_day = index_day_of(start_ms - buffer_ms - f->index_longest_ms);
-    int64_t last_day = index_day_of(end_ms + buffer_ms - 1);
+    int64_t from_ms, to_ms;
+    reservation_starts_between(f, start_ms, end_ms, &from_ms, &to_ms);
+    int64_t first_day = index_day_of(from_ms), last_day = index_day_of(to_ms - 1);
     if (first_day < 0) first_day = 0; /* no reservation starts before 1970 */
     if (last_day - first_day < OVERLAP_DAYS_MAX) {
         for (int64_t day = first_day; day <= last_day; day++) {

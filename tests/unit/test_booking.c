@@ -589,6 +589,8 @@ static uint8_t *find_bytes(uint8_t *bytes, size_t len, const char *text) {
 static void day_text_step(cs_facility *f, cs_facility *g, const char *command) {
     day_text_remember(command);
     run(f, "%s", command);
+    CHECK(number("status") < 300); /* each step changes something */
+    if (number("status") >= 300) fprintf(stderr, "  %s\n", (const char *)output);
     const char *read = "{\"op\":\"availability\",\"now\":1796083200000,\"args\":{\"facilityId\":\"club\",\"date\":\"2026-12-02\"}}";
     run(f, "%s", read);
     static uint8_t seen[CS_OUTPUT_MAX];
@@ -616,6 +618,12 @@ static void test_day_text_follows_changes(cs_facility *f, cs_facility *g) {
     day_text_step(f, g, "{\"op\":\"attempt\",\"now\":1796083200003,\"newId\":\"h2\",\"args\":{\"facilityId\":\"club\","
                         "\"courtId\":\"lane\",\"startTime\":\"2026-12-02T23:00:00Z\",\"endTime\":\"2026-12-03T00:00:00Z\","
                         "\"memberId\":\"m2\",\"partySize\":2}}");
+    /* Moves: h2 within its court's day, h1 to the other court. */
+    day_text_step(f, g, "{\"op\":\"reschedule\",\"now\":1796083200003,\"args\":{\"facilityId\":\"club\","
+                        "\"reservationId\":\"h2\",\"startTime\":\"2026-12-02T20:00:00Z\",\"endTime\":\"2026-12-02T21:00:00Z\","
+                        "\"expectedVersion\":1}}");
+    day_text_step(f, g, "{\"op\":\"reschedule\",\"now\":1796083200003,\"args\":{\"facilityId\":\"club\","
+                        "\"reservationId\":\"h1\",\"courtId\":\"lane\",\"expectedVersion\":2}}");
     /* A block closes part of c1's day, and goes. */
     day_text_step(f, g, "{\"op\":\"block\",\"now\":1796083200004,\"newId\":\"b1\",\"actor\":{\"memberId\":\"desk\",\"role\":\"staff\"},"
                         "\"args\":{\"facilityId\":\"club\",\"courtId\":\"c1\",\"startTime\":\"2026-12-02T13:00:00Z\","
@@ -673,7 +681,7 @@ static void test_day_text_follows_changes(cs_facility *f, cs_facility *g) {
      * builds write every court-day and trap on the difference instead.) */
     run(f, "{\"op\":\"availability\",\"now\":1796083200000,\"args\":{\"facilityId\":\"club\",\"date\":\"2026-12-02\"}}");
     int poisoned = 0;
-    uint8_t *ring = (uint8_t *)f->day_text_words;
+    uint8_t *ring = (uint8_t *)f->day_text_bytes;
     for (uint8_t *kept = ring; (kept = find_bytes(kept, (size_t)(ring + CS_DAY_TEXT_BYTES - kept), "\"status\":\"available\"")) != NULL;
          poisoned++)
         memcpy(kept + 10, "AVAILABLE", 9);
