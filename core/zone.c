@@ -350,14 +350,20 @@ static void fill_transitions(zone_rule *rule) {
  * table ends (no change outside the table falls there), else worked out. */
 static bool daylight_at(const zone_rule *rule, int64_t utc_ms) {
     uint32_t n = rule->transition_count;
-    if (n == 0 || utc_ms < rule->year_starts_ms[2] || utc_ms >= rule->year_starts_ms[ZONE_YEARS] - CHANGE_REACH_MS) {
+    if (n < 2 || utc_ms < rule->year_starts_ms[2] || utc_ms >= rule->year_starts_ms[ZONE_YEARS] - CHANGE_REACH_MS) {
         return daylight_worked_out(rule, utc_ms);
     }
-    uint32_t low = 0, high = n; /* transitions_ms[low] <= utc_ms < transitions_ms[high] */
-    while (high - low > 1) {
-        uint32_t mid = (low + high) / 2;
-        if (rule->transitions_ms[mid] <= utc_ms) low = mid;
-        else high = mid;
+    /* The changes come about twice a year, so where the instant falls
+     * between the first and the last says within a few which it follows. */
+    const int64_t *at = rule->transitions_ms;
+    uint32_t low = 0;
+    if (utc_ms >= at[n - 1]) {
+        low = n - 1;
+    } else if (utc_ms > at[0]) {
+        low = (uint32_t)((utc_ms - at[0]) / ((at[n - 1] - at[0]) / (n - 1)));
+        if (low > n - 2) low = n - 2;
+        while (at[low] > utc_ms) low--;
+        while (at[low + 1] <= utc_ms) low++;
     }
     bool daylight = rule->transition_daylight[low];
 #ifndef NDEBUG
