@@ -40,7 +40,36 @@ int64_t civil_days_from_date(int32_t year, uint32_t month, uint32_t day) {
     return era * DAYS_PER_ERA + day_of_era - EPOCH_SHIFT_DAYS;
 }
 
+/* Neri and Schneider's form of the same calendar ("Euclidean affine
+ * functions and their application to calendar algorithms", 2022): unsigned
+ * 32-bit arithmetic whose divisions by constants are multiplications. It
+ * counts from a March 1 SHIFT_ERAS eras before 0000-03-01, and holds while
+ * 4 * n + 3 fits 32 bits: days from FAST_DAYS_MIN to FAST_DAYS_MAX. */
+enum { SHIFT_ERAS = 82, SHIFT_DAYS = EPOCH_SHIFT_DAYS + DAYS_PER_ERA * SHIFT_ERAS };
+#define FAST_DAYS_MIN (-(int64_t)SHIFT_DAYS)
+#define FAST_DAYS_MAX ((int64_t)(UINT32_MAX / 4 - 1) - SHIFT_DAYS)
+
+static void date_from_days_fast(int64_t days, int32_t *year, uint32_t *month, uint32_t *day) {
+    uint32_t n = (uint32_t)(days + SHIFT_DAYS);
+    uint32_t n1 = 4 * n + 3;
+    uint32_t century = n1 / DAYS_PER_ERA;
+    uint32_t n2 = n1 % DAYS_PER_ERA / 4 * 4 + 3; /* the day of the century, times 4, plus 3 */
+    uint64_t p2 = UINT64_C(2939745) * n2;
+    uint32_t year_of_century = (uint32_t)(p2 >> 32);
+    uint32_t day_of_year = (uint32_t)p2 / 2939745 / 4; /* from March 1 */
+    uint32_t n3 = 2141 * day_of_year + 197913;
+    uint32_t m = n3 >> 16, d = (n3 & 0xFFFF) / 2141; /* month from March as 3-14, day from 0 */
+    bool january_or_february = day_of_year >= 306;
+    *year = (int32_t)(100 * century + year_of_century) - 400 * SHIFT_ERAS + january_or_february;
+    *month = january_or_february ? m - 12 : m;
+    *day = d + 1;
+}
+
 void civil_date_from_days(int64_t days, int32_t *year, uint32_t *month, uint32_t *day) {
+    if (days >= FAST_DAYS_MIN && days <= FAST_DAYS_MAX) {
+        date_from_days_fast(days, year, month, day);
+        return;
+    }
     int64_t z = days + EPOCH_SHIFT_DAYS;
     int64_t era = floor_div(z, DAYS_PER_ERA);
     int64_t day_of_era = z - era * DAYS_PER_ERA;                          /* 0-146096 */

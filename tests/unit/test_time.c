@@ -55,12 +55,14 @@ static void test_known_days(void) {
     CHECK_INT(civil_days_from_date(1969, 12, 31), -1);
 }
 
-/* Every day from 1970-01-01 to 9999-12-31 converts both ways and follows its predecessor. */
-static void test_day_round_trips(void) {
-    int32_t prev_year = 1969;
-    uint32_t prev_month = 12, prev_day = 31;
+/* Every day from `from` to `to` converts both ways and follows its
+ * predecessor; returns how many do not. */
+static int round_trips(int64_t from, int64_t to, int32_t *last_year) {
+    int32_t prev_year;
+    uint32_t prev_month, prev_day;
+    civil_date_from_days(from - 1, &prev_year, &prev_month, &prev_day);
     int failures = 0;
-    for (int64_t days = 0; days <= 2932896; days++) {
+    for (int64_t days = from; days <= to; days++) {
         int32_t year;
         uint32_t month, day;
         civil_date_from_days(days, &year, &month, &day);
@@ -74,8 +76,20 @@ static void test_day_round_trips(void) {
         prev_month = month;
         prev_day = day;
     }
-    CHECK_INT(failures, 0);
-    CHECK_INT(prev_year, 9999);
+    *last_year = prev_year;
+    return failures;
+}
+
+/* Every day from 1970-01-01 to 9999-12-31, and from the year -40000 on,
+ * across where the 32-bit form of the conversion begins (3 March -32800);
+ * and the days around where it ends (2.9 million years on). */
+static void test_day_round_trips(void) {
+    int32_t last_year;
+    CHECK_INT(round_trips(0, 2932896, &last_year), 0);
+    CHECK_INT(last_year, 9999);
+    CHECK_INT(round_trips(civil_days_from_date(-40000, 1, 1), 0, &last_year), 0);
+    CHECK_INT(round_trips(INT64_C(1061042401) - 1000, INT64_C(1061042401) + 1000, &last_year), 0);
+    CHECK(last_year > 2900000);
 }
 
 static void test_leap_years(void) {
