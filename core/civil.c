@@ -318,7 +318,45 @@ static size_t write_time_of_day(char *out, size_t pos, int64_t ms_of_day) {
     return pos;
 }
 
+static void put_pair(char *out, uint32_t value) { memcpy(out, &two_digits[2 * value], 2); }
+
+/* civil_format_rfc3339 for the supported years, in unsigned 32-bit
+ * arithmetic once the day is known: every division is by a constant. */
+static size_t format_supported(int64_t utc_ms, char out[CIVIL_RFC3339_MAX]) {
+    uint64_t ms = (uint64_t)utc_ms;
+    uint32_t days = (uint32_t)(ms / CIVIL_MS_PER_DAY);
+    uint32_t ms_of_day = (uint32_t)(ms - (uint64_t)days * CIVIL_MS_PER_DAY);
+    int32_t year;
+    uint32_t month, day;
+    date_from_days_fast(days, &year, &month, &day);
+    put_pair(out, (uint32_t)year / 100);
+    put_pair(out + 2, (uint32_t)year % 100);
+    out[4] = '-';
+    put_pair(out + 5, month);
+    out[7] = '-';
+    put_pair(out + 8, day);
+    uint32_t seconds = ms_of_day / MS_PER_SECOND, millis = ms_of_day % MS_PER_SECOND;
+    uint32_t minutes = seconds / SECONDS_PER_MINUTE;
+    out[10] = 'T';
+    put_pair(out + 11, minutes / MINUTES_PER_HOUR);
+    out[13] = ':';
+    put_pair(out + 14, minutes % MINUTES_PER_HOUR);
+    out[16] = ':';
+    put_pair(out + 17, seconds % SECONDS_PER_MINUTE);
+    size_t pos = 19;
+    if (millis != 0) {
+        out[19] = '.';
+        out[20] = (char)('0' + millis / 100);
+        put_pair(out + 21, millis % 100);
+        pos = 23;
+    }
+    out[pos] = 'Z';
+    out[pos + 1] = '\0';
+    return pos + 1;
+}
+
 size_t civil_format_rfc3339(int64_t utc_ms, char out[CIVIL_RFC3339_MAX]) {
+    if (utc_ms >= CIVIL_MS_MIN && utc_ms <= CIVIL_MS_MAX) return format_supported(utc_ms, out);
     int64_t days = floor_div(utc_ms, CIVIL_MS_PER_DAY);
     return write_time_of_day(out, write_date(out, 0, days), utc_ms - days * CIVIL_MS_PER_DAY);
 }
