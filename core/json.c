@@ -12,7 +12,9 @@
  * The arena cannot overflow: a decoded string is never longer than its
  * source text (an escape always shrinks or keeps its size), and each
  * string is a node, so decoded bytes <= JSON_INPUT_MAX and terminating
- * NULs <= JSON_NODES_MAX, which is JSON_ARENA_MAX.
+ * NULs <= JSON_NODES_MAX, which is JSON_ARENA_MAX. A string's plain runs
+ * are copied a word at a time, up to seven bytes past the run, which
+ * stays within the input's length of where the string's text starts.
  *
  * No allocation, no I/O, no floating point, no state outside the caller's
  * structs; only <string.h> from the C library. */
@@ -85,23 +87,41 @@ static size_t first_marked_byte(uint64_t found) {
 #endif
 }
 
-/* How many bytes from `s` a string takes as they are: none below 0x20, no
- * quote or backslash and, with `ascii_only` (the reader, which checks
- * UTF-8 a character at a time), none above 0x7F. Eight at a time, then
- * one at a time. */
-static inline size_t plain_run(const uint8_t *s, size_t len, bool ascii_only) {
-    const uint64_t highs = UINT64_C(0x8080808080808080), also = ascii_only ? highs : 0;
+/* How many bytes from `s` the writer copies as they are: none below 0x20,
+ * no quote or backslash. Eight at a time, then one at a time. */
+static inline size_t plain_run(const uint8_t *s, size_t len) {
     size_t i = 0;
     for (; i + 8 <= len; i += 8) {
         uint64_t x;
         memcpy(&x, s + i, 8);
-        uint64_t found = special_bytes(x) | (x & also);
+        uint64_t found = special_bytes(x);
         if (found != 0) {
             i += first_marked_byte(found);
             break;
         }
     }
-    while (i < len && !needs_escape(s[i]) && !(ascii_only && s[i] >= 0x80)) i++;
+    while (i < len && !needs_escape(s[i])) i++;
+    return i;
+}
+
+/* The reader's plain run: as plain_run, and none above 0x7F (the reader
+ * checks UTF-8 a character at a time), copied to `to` as it scans: each word is stored whole, so up to seven bytes past the run are
+ * written too, which the caller writes over or leaves past its string's
+ * end. `to` must have room for `len` bytes. */
+static inline size_t copy_plain_run(const uint8_t *s, size_t len, char *to) {
+    const uint64_t highs = UINT64_C(0x8080808080808080);
+    size_t i = 0;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t x;
+        memcpy(&x, s + i, 8);
+        memcpy(to + i, &x, 8);
+        uint64_t found = special_bytes(x) | (x & highs);
+        if (found != 0) {
+            i += first_marked_byte(found);
+            break;
+        }
+    }
+    for (; i < len && !needs_escape(s[i]) && s[i] < 0x80; i++) to[i] = (char)s[i];
     return i;
 }
 
@@ -399,11 +419,16 @@ static bool parse_string(parser *p, uint32_t index) {
     decoding d = {.start = p->pos, .len = 0};
     p->pos++;
     for (;;) {
-        size_t run = plain_run(p->input + p->pos, p->length - p->pos, true);
-        if (run > 0) {
-            if (!put_decoded(p, &d, p->input + p->pos, run)) return false;
-            p->pos += run;
+        /* Room for a copy of all the input left, from where this string's
+         * text goes on: what the arena holds came from the input before it
+         * (a string's text and NUL from at least its text and two quotes). */
+        size_t left = p->length - p->pos;
+        size_t run = copy_plain_run(p->input + p->pos, left, &p->doc->arena[p->doc->arena_len + d.len]);
+        if (d.len + run > JSON_STRING_MAX) {
+            return fail_limit(p, JSON_ERR_STRING_TOO_LONG, d.start, "string longer than ", JSON_STRING_MAX, " bytes");
         }
+        d.len += (uint32_t)run;
+        p->pos += run;
         if (p->pos >= p->length) return fail_end(p);
         uint8_t c = p->input[p->pos];
         if (c == '"') break;
@@ -722,7 +747,7 @@ static void put_quoted(json_writer *w, const char *text, size_t len) {
         uint8_t *out = w->buf + w->len;
         out[0] = '"';
         memcpy(out + 1, text, len);
-        size_t i = plain_run((const uint8_t *)text, len, false);
+        size_t i = plain_run((const uint8_t *)text, len);
         if (i == len) {
             out[len + 1] = '"';
             w->len += len + 2;
@@ -805,7 +830,7 @@ void json_key_quoted(json_writer *w, const char *quoted, size_t len) {
 #ifndef NDEBUG
     /* "key": with nothing inside the quotes to escape. */
     if (len < 3 || quoted[0] != '"' || quoted[len - 2] != '"' || quoted[len - 1] != ':' ||
-        plain_run((const uint8_t *)quoted + 1, len - 3, false) != len - 3)
+        plain_run((const uint8_t *)quoted + 1, len - 3) != len - 3)
         misuse(w);
 #endif
     if (w->after_key) misuse(w);
