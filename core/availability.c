@@ -232,39 +232,28 @@ static size_t write_slots(char *out, cs_facility *f, const court_day *d, day_utc
 
 static void write_court(json_writer *w, cs_facility *f, uint8_t court, day_utc *day) {
     const cs_config *c = &f->config;
-    json_object_begin(w);
-    json_key(w, "courtId");
-    json_string(w, c->courts[court].id);
-    json_key(w, "capacity");
-    json_int(w, c->courts[court].capacity);
-    json_key(w, "slots");
-    /* The text written for the same court-day before, when nothing it
-     * depends on has changed since: its reservations by the place index's
-     * stamp (a block's, too complex to key, never). */
-    day_text_key key = {.local_day = day->local_day,
-                        .court = court,
-                        .capacity = c->courts[court].capacity,
-                        .buffer_ms = (int64_t)c->buffer_minutes * CIVIL_MS_PER_MINUTE,
-                        .range_count = day->range_count,
-                        .open_ms = day->open_ms,
-                        .range_slots = day->range_slots,
-                        .step_ms = day->step_ms};
-    bool blocked = blocks_overlap(f, court, day->start_ms, day->end_ms);
+    /* The court's text as written for the same day before, when nothing
+     * it depends on has changed since: its reservations by the place
+     * index's stamp (a block's effect, too complex to key, never). */
+    day_text_key key = {.local_day = day->local_day, .court = court, .config_changes = f->config_changes};
     reservation_starts_between(f, day->start_ms, day->end_ms, &key.starts_from_ms, &key.starts_to_ms);
+    bool blocked = blocks_overlap(f, court, day->start_ms, day->end_ms);
     bool keyed = !blocked && index_place_stamp(f, court, key.starts_from_ms, key.starts_to_ms, &key.stamp);
     size_t kept_len = 0;
     const char *kept = keyed ? day_text_find(f, &key, &kept_len) : NULL;
 #ifdef NDEBUG
     if (kept != NULL) {
-        char *copy = json_raw_begin(w, kept_len);
-        if (copy != NULL) {
-            memcpy(copy, kept, kept_len);
-            json_raw_end(w, kept_len);
-        }
-        json_object_end(w);
+        json_raw(w, kept, kept_len);
         return;
     }
 #endif
+    json_object_begin(w);
+    size_t start = w->len - 1; /* at its brace */
+    json_key(w, "courtId");
+    json_string(w, c->courts[court].id);
+    json_key(w, "capacity");
+    json_int(w, c->courts[court].capacity);
+    json_key(w, "slots");
     /* The day's reservations, once, rather than the whole table per slot;
      * as compact spans when few (the usual day). */
     uint32_t count = reservation_overlapping(f, court, day->start_ms, day->end_ms, NULL, f->rows);
@@ -284,14 +273,15 @@ static void write_court(json_writer *w, cs_facility *f, uint8_t court, day_utc *
                    .blocked = blocked};
     /* The array as one run of bytes: its brackets, the slots and the commas. */
     char *out = json_raw_begin(w, (size_t)day->slot_count * SLOT_MAX + 2);
-    if (out != NULL) {
-        size_t len = write_slots(out, f, &d, day);
-        /* Debug builds write every court-day and check a kept text against it. */
-        CS_ASSERT(kept == NULL || (kept_len == len && memcmp(kept, out, len) == 0));
-        if (keyed && kept == NULL) day_text_keep(f, &key, out, len);
-        json_raw_end(w, len);
-    }
+    if (out != NULL) json_raw_end(w, write_slots(out, f, &d, day));
     json_object_end(w);
+    if (w->overflow) return;
+    /* Debug builds write every court-day and check a kept text against it. */
+    const char *text = (const char *)w->buf + start;
+    size_t len = w->len - start;
+    CS_ASSERT(text[0] == '{' && text[len - 1] == '}');
+    CS_ASSERT(kept == NULL || (kept_len == len && memcmp(kept, text, len) == 0));
+    if (keyed && kept == NULL) day_text_keep(f, &key, text, len);
 }
 
 static const char *const availability_fields[] = {"facilityId", "date", "knownSeq", NULL};

@@ -379,20 +379,15 @@ cs_error payments_staff_refund(cs_request *r);
 /* availability.c */
 cs_error availability_day(cs_request *r);
 
-/* day_text.c: the text of court-days' slots as availability last wrote
- * them, kept with what it is a function of, so that a day read again
- * copies the courts nothing has changed on. `key` names a court-day and
- * everything its slots' text depends on. */
+/* day_text.c: the text of court-days as availability last wrote them (a
+ * court's object with its slots), kept with what it is a function of, so
+ * that a day read again copies the courts nothing has changed on. `key`
+ * names a court-day and everything its text depends on. */
 typedef struct day_text_key {
     int64_t local_day;
     uint8_t court;
-    uint32_t capacity;
-    int64_t buffer_ms;
-    uint32_t range_count;
-    const int64_t *open_ms;
-    const uint32_t *range_slots;
-    int64_t step_ms;
-    int64_t starts_from_ms; /* the court's live reservations: index_place_stamp(court, starts_from, starts_to) */
+    uint64_t config_changes; /* the facility's configuration */
+    int64_t starts_from_ms;  /* the court's live reservations: index_place_stamp(court, starts_from, starts_to) */
     int64_t starts_to_ms;
     uint64_t stamp;
 } day_text_key;

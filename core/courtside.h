@@ -71,7 +71,7 @@ enum {
     CS_PAYMENT_GRACE_MINUTES = 5,           /* a hold in checkout outlives its session by this much */
     CS_REFUNDS_MAX = 4,                     /* refunds one command asks for */
     CLOCK_BLOCK_ROWS = 64,                  /* reservation rows per block of the clock's due times */
-    CS_DAY_TEXTS = 512,                     /* court-days whose slots' text a facility keeps (day_text.c), two places each */
+    CS_DAY_TEXTS = 512,                     /* court-days whose text a facility keeps (day_text.c), two places each */
     CS_DAY_TEXT_BYTES = 512 * 1024,         /* bytes those texts share */
 };
 
@@ -416,24 +416,20 @@ typedef struct cs_event {
     cs_reservation reservation; /* with an action: the reservation after the change */
 } cs_event;
 
-/* Where the text of one court-day's slots as availability wrote it is
- * kept, and what that text is a function of: the day's grid, the court's
- * capacity and buffer, and its live reservations, as the place index's
- * stamp of the UTC days they start on (day_text.c). */
+/* Where the text of one court-day as availability wrote it (the court's
+ * object with its slots) is kept, and what that text is a function of: the
+ * day, the configuration (its generation), and the court's live
+ * reservations, as the place index's stamp of the periods they start in
+ * (day_text.c). */
 typedef struct cs_day_text {
     int64_t local_day; /* the court-day */
     uint32_t court;
-    uint64_t at;  /* where its text starts in the stream of kept bytes */
     uint32_t len; /* of the text; 0: empty */
-    uint32_t capacity;
-    int64_t buffer_ms;
+    uint64_t at;  /* where its text starts in the stream of kept bytes */
+    uint64_t config_changes;
     int64_t starts_from_ms; /* index_place_stamp(court, starts_from_ms, starts_to_ms) */
     int64_t starts_to_ms;
     uint64_t stamp;
-    uint32_t range_count;
-    int64_t step_ms;
-    int64_t open_ms[CS_RANGES_PER_DAY_MAX];
-    uint32_t range_slots[CS_RANGES_PER_DAY_MAX];
 } cs_day_text;
 
 typedef struct cs_facility {
@@ -485,7 +481,10 @@ typedef struct cs_facility {
     bool reservation_ended_known;   /* false: reservation_block_ended not computed since init or restore */
     bool reservation_block_stale[CS_RESERVATIONS_MAX / CLOCK_BLOCK_ROWS]; /* a row of the block changed since */
     int64_t reservation_block_ended[CS_RESERVATIONS_MAX / CLOCK_BLOCK_ROWS]; /* oldest updated_ms of its ended rows */
-    /* Derived, not stored: court-days' slots as text (day_text.c). */
+    /* Derived, not stored: court-days as text (day_text.c), and how many
+     * configurations were applied since init or restore (what it keys a
+     * text's configuration by). */
+    uint64_t config_changes;
     cs_day_text day_texts[CS_DAY_TEXTS];
     uint64_t day_text_end; /* bytes ever kept in day_text_bytes, which holds the last CS_DAY_TEXT_BYTES of them */
     char day_text_bytes[CS_DAY_TEXT_BYTES];     /* the entries' texts */

@@ -1,15 +1,17 @@
-/* day_text.c: the text of court-days' slots as availability last wrote
- * them. A live board reads the same days over and over, and a change
- * touches one court of one day, so most of a day read again is text
- * written before. Each kept text is stored with everything it is a
- * function of: the day's grid, the court's capacity and buffer, and the
- * court's live reservations, which the place index stands for with a
- * stamp of the periods they may start in (index_place_stamp: it grows
- * whenever one of them joins, leaves or changes). So a kept text is found
- * only when writing it again would give the same bytes, without reading
- * the reservations; debug builds write every court-day anyway and check
- * the kept text against it. (A court-day that a block touches is never
- * asked for: availability keys blocks out.)
+/* day_text.c: the text of court-days as availability last wrote them,
+ * each a court's object with its slots. A live board reads the same days
+ * over and over, and a change touches one court of one day, so most of a
+ * day read again is text written before. Each kept text is stored with
+ * everything it is a function of: the day, the configuration (counted by
+ * the facility's config_changes: the court's id and capacity, the buffer,
+ * the opening hours and grid, the zone), and the court's live
+ * reservations, which the place index stands for with a stamp of the
+ * periods they may start in (index_place_stamp: it grows whenever one of
+ * them joins, leaves or changes). So a kept text is found only when
+ * writing it again would give the same bytes, without reading the
+ * reservations; debug builds write every court-day anyway and check the
+ * kept text against it. (A court-day that a block touches is never asked
+ * for: availability keys blocks out.)
  *
  * Fixed sizes: CS_DAY_TEXTS entries, two places per court-day by hash
  * (a court-day written again takes its own place, a new one the older of
@@ -41,15 +43,8 @@ static bool holds(const cs_facility *f, const cs_day_text *t, const day_text_key
 }
 
 static bool same_key(const cs_facility *f, const cs_day_text *t, const day_text_key *key) {
-    if (!holds(f, t, key)) return false;
-    if (t->stamp != key->stamp || t->starts_from_ms != key->starts_from_ms || t->starts_to_ms != key->starts_to_ms ||
-        t->capacity != key->capacity || t->buffer_ms != key->buffer_ms || t->range_count != key->range_count ||
-        t->step_ms != key->step_ms)
-        return false;
-    for (uint32_t i = 0; i < key->range_count; i++) {
-        if (t->open_ms[i] != key->open_ms[i] || t->range_slots[i] != key->range_slots[i]) return false;
-    }
-    return true;
+    return holds(f, t, key) && t->stamp == key->stamp && t->config_changes == key->config_changes &&
+           t->starts_from_ms == key->starts_from_ms && t->starts_to_ms == key->starts_to_ms;
 }
 
 const char *day_text_find(const cs_facility *f, const day_text_key *key, size_t *len) {
@@ -60,7 +55,6 @@ const char *day_text_find(const cs_facility *f, const day_text_key *key, size_t 
 }
 
 void day_text_keep(cs_facility *f, const day_text_key *key, const char *text, size_t len) {
-    CS_ASSERT(key->range_count <= CS_RANGES_PER_DAY_MAX);
     if (len == 0 || len > ENTRY_BYTES_MAX) return;
     uint64_t at = f->day_text_end;
     if (at % CS_DAY_TEXT_BYTES + len > CS_DAY_TEXT_BYTES) at += CS_DAY_TEXT_BYTES - at % CS_DAY_TEXT_BYTES;
@@ -71,17 +65,10 @@ void day_text_keep(cs_facility *f, const day_text_key *key, const char *text, si
     if (holds(f, other, key) || (!holds(f, t, key) && (!is_good(f, other) || (is_good(f, t) && other->at < t->at)))) t = other;
     *t = (cs_day_text){.local_day = key->local_day,
                        .court = key->court,
-                       .at = at,
                        .len = (uint32_t)len,
-                       .capacity = key->capacity,
-                       .buffer_ms = key->buffer_ms,
+                       .at = at,
+                       .config_changes = key->config_changes,
                        .starts_from_ms = key->starts_from_ms,
                        .starts_to_ms = key->starts_to_ms,
-                       .stamp = key->stamp,
-                       .range_count = key->range_count,
-                       .step_ms = key->step_ms};
-    for (uint32_t i = 0; i < key->range_count; i++) {
-        t->open_ms[i] = key->open_ms[i];
-        t->range_slots[i] = key->range_slots[i];
-    }
+                       .stamp = key->stamp};
 }

@@ -401,6 +401,7 @@ cs_error facility_configure(cs_request *r) {
     }
     if (!same_config(&next, &r->f->config)) {
         r->f->config = next;
+        r->f->config_changes++; /* kept court-days' texts were of the one before */
         cs_emit(r->f, CS_EVENT_FACILITY_UPDATED, 0, 0, 0);
     }
     return facility_describe(r);
