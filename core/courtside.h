@@ -453,7 +453,7 @@ typedef struct cs_facility {
     uint16_t index_place_next[CS_RESERVATIONS_MAX];
     int64_t index_longest_ms;   /* no row in use is longer (since the last rebuild) */
     uint64_t index_place_stamps[CS_INDEX_SLOTS / 2];   /* changes to the live rows of each court's periods, ever (index.c) */
-    uint16_t index_stamp_bucket[CS_RESERVATIONS_MAX];  /* each live row's stamp */
+    uint16_t index_stamp_bucket[CS_RESERVATIONS_MAX];  /* each live row's counter in index_place_stamps */
     uint32_t idempotency_count;
     uint32_t idempotency_rows_end; /* derived, as reservation_rows_end */
     bool idempotency_due_known;    /* derived, not stored: idempotency_due_ms is kept (idempotency.c) */
