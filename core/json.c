@@ -105,9 +105,10 @@ static inline size_t plain_run(const uint8_t *s, size_t len) {
 }
 
 /* The reader's plain run: as plain_run, and none above 0x7F (the reader
- * checks UTF-8 a character at a time), copied to `to` as it scans: each word is stored whole, so up to seven bytes past the run are
- * written too, which the caller writes over or leaves past its string's
- * end. `to` must have room for `len` bytes. */
+ * checks UTF-8 a character at a time), copied to `to` as it scans. Each
+ * word is stored whole, so up to seven bytes past the run are written
+ * too, which the caller writes over or leaves past its string's end.
+ * `to` must have room for `len` bytes. */
 static inline size_t copy_plain_run(const uint8_t *s, size_t len, char *to) {
     const uint64_t highs = UINT64_C(0x8080808080808080);
     size_t i = 0;
