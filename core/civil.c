@@ -238,13 +238,11 @@ static const char two_digits[] = "0001020304050607080910111213141516171819202122
                                  "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
                                  "8081828384858687888990919293949596979899";
 
+/* Two digits of `value` (< 100) at `out`. */
+static void put_pair(char *out, uint32_t value) { memcpy(out, &two_digits[2 * value], 2); }
+
 /* Writes `value` (>= 0) as exactly `width` digits at out[pos]; returns the new position. */
 static size_t write_digits(char *out, size_t pos, int64_t value, size_t width) {
-    if (width == 2 && value < 100) { /* most fields: a table, not two divisions */
-        out[pos] = two_digits[2 * value];
-        out[pos + 1] = two_digits[2 * value + 1];
-        return pos + 2;
-    }
     for (size_t i = width; i > 0; i--) {
         out[pos + i - 1] = (char)('0' + value % 10);
         value /= 10;
@@ -257,8 +255,9 @@ static size_t write_digits(char *out, size_t pos, int64_t value, size_t width) {
  * int64 of ms spans at most nine year digits, so CIVIL_RFC3339_MAX holds it. */
 static size_t write_year(char *out, size_t pos, int32_t year) {
     if (year >= 0 && year < 10000) { /* the supported years: two table lookups */
-        pos = write_digits(out, pos, year / 100, 2);
-        return write_digits(out, pos, year % 100, 2);
+        put_pair(out + pos, (uint32_t)year / 100);
+        put_pair(out + pos + 2, (uint32_t)year % 100);
+        return pos + 4;
     }
     int64_t y = year;
     size_t width = 4;
@@ -275,10 +274,11 @@ static size_t write_date(char *out, size_t pos, int64_t days) {
     uint32_t month, day;
     civil_date_from_days(days, &year, &month, &day);
     pos = write_year(out, pos, year);
-    out[pos++] = '-';
-    pos = write_digits(out, pos, month, 2);
-    out[pos++] = '-';
-    return write_digits(out, pos, day, 2);
+    out[pos] = '-';
+    put_pair(out + pos + 1, month);
+    out[pos + 3] = '-';
+    put_pair(out + pos + 4, day);
+    return pos + 6;
 }
 
 /* Days outside years 0000-9999 are clamped to them, so the text always
@@ -290,86 +290,50 @@ size_t civil_format_date(int64_t days, char out[CIVIL_DATE_MAX]) {
     return pos;
 }
 
-/* "THH:MM:SS[.mmm]Z" for `ms_of_day` at `pos`; returns the length. */
-static size_t write_time_of_day(char *out, size_t pos, int64_t ms_of_day) {
-    if (ms_of_day % CIVIL_MS_PER_MINUTE == 0) { /* a whole minute (every slot's bound): fewer divisions */
-        uint32_t minutes = (uint32_t)(ms_of_day / CIVIL_MS_PER_MINUTE);
-        out[pos++] = 'T';
-        pos = write_digits(out, pos, minutes / MINUTES_PER_HOUR, 2);
-        out[pos++] = ':';
-        pos = write_digits(out, pos, minutes % MINUTES_PER_HOUR, 2);
-        memcpy(out + pos, ":00Z", 5);
-        return pos + 4;
-    }
-    int64_t seconds = ms_of_day / MS_PER_SECOND;
-    int64_t millis = ms_of_day % MS_PER_SECOND;
-    out[pos++] = 'T';
-    pos = write_digits(out, pos, seconds / (SECONDS_PER_MINUTE * MINUTES_PER_HOUR), 2);
-    out[pos++] = ':';
-    pos = write_digits(out, pos, seconds / SECONDS_PER_MINUTE % MINUTES_PER_HOUR, 2);
-    out[pos++] = ':';
-    pos = write_digits(out, pos, seconds % SECONDS_PER_MINUTE, 2);
-    if (millis != 0) {
-        out[pos++] = '.';
-        pos = write_digits(out, pos, millis, 3);
-    }
-    out[pos++] = 'Z';
-    out[pos] = '\0';
-    return pos;
-}
-
-static void put_pair(char *out, uint32_t value) { memcpy(out, &two_digits[2 * value], 2); }
-
-/* civil_format_rfc3339 for the supported years, in unsigned 32-bit
- * arithmetic once the day is known: every division is by a constant. */
-static size_t format_supported(int64_t utc_ms, char out[CIVIL_RFC3339_MAX]) {
-    uint64_t ms = (uint64_t)utc_ms;
-    uint32_t days = (uint32_t)(ms / CIVIL_MS_PER_DAY);
-    uint32_t ms_of_day = (uint32_t)(ms - (uint64_t)days * CIVIL_MS_PER_DAY);
-    int32_t year;
-    uint32_t month, day;
-    date_from_days_fast(days, &year, &month, &day);
-    put_pair(out, (uint32_t)year / 100);
-    put_pair(out + 2, (uint32_t)year % 100);
-    out[4] = '-';
-    put_pair(out + 5, month);
-    out[7] = '-';
-    put_pair(out + 8, day);
+/* "THH:MM:SS[.mmm]Z" and a NUL for `ms_of_day` (under a day) at `pos`;
+ * returns the length. Unsigned 32-bit arithmetic: every division is by a
+ * constant, a multiplication. */
+static size_t write_time_of_day(char *out, size_t pos, uint32_t ms_of_day) {
     uint32_t seconds = ms_of_day / MS_PER_SECOND, millis = ms_of_day % MS_PER_SECOND;
     uint32_t minutes = seconds / SECONDS_PER_MINUTE;
-    out[10] = 'T';
-    put_pair(out + 11, minutes / MINUTES_PER_HOUR);
-    out[13] = ':';
-    put_pair(out + 14, minutes % MINUTES_PER_HOUR);
-    out[16] = ':';
-    put_pair(out + 17, seconds % SECONDS_PER_MINUTE);
-    size_t pos = 19;
+    out[pos] = 'T';
+    put_pair(out + pos + 1, minutes / MINUTES_PER_HOUR);
+    out[pos + 3] = ':';
+    put_pair(out + pos + 4, minutes % MINUTES_PER_HOUR);
+    out[pos + 6] = ':';
+    put_pair(out + pos + 7, seconds % SECONDS_PER_MINUTE);
+    pos += 9;
     if (millis != 0) {
-        out[19] = '.';
-        out[20] = (char)('0' + millis / 100);
-        put_pair(out + 21, millis % 100);
-        pos = 23;
+        out[pos] = '.';
+        out[pos + 1] = (char)('0' + millis / 100);
+        put_pair(out + pos + 2, millis % 100);
+        pos += 4;
     }
     out[pos] = 'Z';
     out[pos + 1] = '\0';
     return pos + 1;
 }
 
+/* The day of an instant, for the instant's text: an unsigned division for
+ * the usual ones, which needs no rounding down. */
+static int64_t day_of(int64_t utc_ms) {
+    return utc_ms >= 0 ? (int64_t)((uint64_t)utc_ms / CIVIL_MS_PER_DAY) : floor_div(utc_ms, CIVIL_MS_PER_DAY);
+}
+
 size_t civil_format_rfc3339(int64_t utc_ms, char out[CIVIL_RFC3339_MAX]) {
-    if (utc_ms >= CIVIL_MS_MIN && utc_ms <= CIVIL_MS_MAX) return format_supported(utc_ms, out);
-    int64_t days = floor_div(utc_ms, CIVIL_MS_PER_DAY);
-    return write_time_of_day(out, write_date(out, 0, days), utc_ms - days * CIVIL_MS_PER_DAY);
+    int64_t days = day_of(utc_ms);
+    return write_time_of_day(out, write_date(out, 0, days), (uint32_t)(utc_ms - days * CIVIL_MS_PER_DAY));
 }
 
 size_t civil_format_rfc3339_memo(int64_t utc_ms, char out[CIVIL_RFC3339_MAX], civil_date_memo *memo) {
-    int64_t days = floor_div(utc_ms, CIVIL_MS_PER_DAY);
+    int64_t days = day_of(utc_ms);
     if (!memo->known || memo->days != days) {
         memo->len = write_date(memo->text, 0, days);
         memo->days = days;
         memo->known = true;
     }
     memcpy(out, memo->text, sizeof memo->text); /* a fixed size copies faster; the rest is written over */
-    return write_time_of_day(out, memo->len, utc_ms - days * CIVIL_MS_PER_DAY);
+    return write_time_of_day(out, memo->len, (uint32_t)(utc_ms - days * CIVIL_MS_PER_DAY));
 }
 
 void civil_format_hhmm(int32_t minutes, char out[6]) {
