@@ -87,16 +87,17 @@ static uint32_t place_bucket(uint8_t court, int64_t day) {
     return (uint32_t)((key * UINT64_C(0x9E3779B97F4A7C15)) >> 40) & BUCKET_MASK;
 }
 
-int64_t index_day_of(int64_t ms) { return ms >= 0 ? ms / INDEX_DAY_MS : -((-ms + INDEX_DAY_MS - 1) / INDEX_DAY_MS); }
+/* Which `unit`-long span since 1970 `ms` falls in, rounding down. */
+static int64_t span_of(int64_t ms, int64_t unit) { return ms >= 0 ? ms / unit : -((-ms + unit - 1) / unit); }
+
+int64_t index_day_of(int64_t ms) { return span_of(ms, INDEX_DAY_MS); }
 
 /* The stamps' counter of a court and period. */
 static uint32_t stamp_bucket(uint8_t court, int64_t period) {
     return (uint32_t)court * STAMP_PERIODS + (uint32_t)((uint64_t)period & (STAMP_PERIODS - 1));
 }
 
-static int64_t period_of(int64_t ms) {
-    return ms >= 0 ? ms / STAMP_PERIOD_MS : -((-ms + STAMP_PERIOD_MS - 1) / STAMP_PERIOD_MS);
-}
+static int64_t period_of(int64_t ms) { return span_of(ms, STAMP_PERIOD_MS); }
 
 /* A live row joined, left or changed in the stamps' `bucket`. The counters
  * only grow (index_rebuild keeps them), so a sum of them is unchanged only
