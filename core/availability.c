@@ -93,14 +93,17 @@ typedef struct slot_times {
 } slot_times;
 
 /* The local day in UTC: its bounds (widened to its slots', which a zone
- * rule moving its clocks across midnight can put outside them), its
- * opening ranges and their slots (range i's slot j starts at open_ms[i] +
- * j step_ms), and the text of its first `slots_known` slots' times, kept
- * as the first court's slots are written. */
+ * rule moving its clocks across midnight can put outside them), where the
+ * reservations that may overlap it start (every court's), its opening
+ * ranges and their slots (range i's slot j starts at open_ms[i] + j
+ * step_ms), and the text of its first `slots_known` slots' times, kept as
+ * the first court's slots are written. */
 typedef struct day_utc {
     int64_t local_day;
     int64_t start_ms;
     int64_t end_ms;
+    int64_t starts_from_ms; /* reservation_starts_between(start, end) */
+    int64_t starts_to_ms;
     uint32_t range_count;
     int64_t open_ms[CS_RANGES_PER_DAY_MAX];
     uint32_t range_slots[CS_RANGES_PER_DAY_MAX];
@@ -235,8 +238,11 @@ static void write_court(json_writer *w, cs_facility *f, uint8_t court, day_utc *
     /* The court's text as written for the same day before, when nothing
      * it depends on has changed since: its reservations by the place
      * index's stamp (a block's effect, too complex to key, never). */
-    day_text_key key = {.local_day = day->local_day, .court = court, .config_changes = f->config_changes};
-    reservation_starts_between(f, day->start_ms, day->end_ms, &key.starts_from_ms, &key.starts_to_ms);
+    day_text_key key = {.local_day = day->local_day,
+                        .court = court,
+                        .config_changes = f->config_changes,
+                        .starts_from_ms = day->starts_from_ms,
+                        .starts_to_ms = day->starts_to_ms};
     bool blocked = blocks_overlap(f, court, day->start_ms, day->end_ms);
     bool keyed = !blocked && index_place_stamp(f, court, key.starts_from_ms, key.starts_to_ms, &key.stamp);
     size_t kept_len = 0;
@@ -338,6 +344,7 @@ cs_error availability_day(cs_request *r) {
         if (open_ms < day.start_ms) day.start_ms = open_ms;
         if (open_ms + slots * day.step_ms > day.end_ms) day.end_ms = open_ms + slots * day.step_ms;
     }
+    reservation_starts_between(f, day.start_ms, day.end_ms, &day.starts_from_ms, &day.starts_to_ms);
     json_key(w, "courts");
     json_array_begin(w);
     for (uint8_t court = 0; court < f->config.court_count; court++) write_court(w, f, court, &day);
