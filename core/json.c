@@ -87,42 +87,30 @@ static size_t first_marked_byte(uint64_t found) {
 #endif
 }
 
-/* How many bytes from `s` the writer copies as they are: none below 0x20,
- * no quote or backslash. Eight at a time, then one at a time. */
-static inline size_t plain_run(const uint8_t *s, size_t len) {
+/* How many bytes from `s` a string takes as they are: none below 0x20, no
+ * quote or backslash and, with `ascii_only` (the reader, which checks
+ * UTF-8 a character at a time), none above 0x7F. Eight at a time, then
+ * one at a time. With `to` (the reader), the run is also copied there as
+ * it is scanned: each word whole, so up to seven bytes past the run are
+ * written too, which the caller writes over or leaves past its string's
+ * end; `to` must have room for `len` bytes. Inlined, so each caller's
+ * form has no test of its own. */
+static inline size_t plain_run(const uint8_t *s, size_t len, bool ascii_only, char *to) {
+    const uint64_t highs = UINT64_C(0x8080808080808080), also = ascii_only ? highs : 0;
     size_t i = 0;
     for (; i + 8 <= len; i += 8) {
         uint64_t x;
         memcpy(&x, s + i, 8);
-        uint64_t found = special_bytes(x);
+        if (to != NULL) memcpy(to + i, &x, 8);
+        uint64_t found = special_bytes(x) | (x & also);
         if (found != 0) {
             i += first_marked_byte(found);
             break;
         }
     }
-    while (i < len && !needs_escape(s[i])) i++;
-    return i;
-}
-
-/* The reader's plain run: as plain_run, and none above 0x7F (the reader
- * checks UTF-8 a character at a time), copied to `to` as it scans. Each
- * word is stored whole, so up to seven bytes past the run are written
- * too, which the caller writes over or leaves past its string's end.
- * `to` must have room for `len` bytes. */
-static inline size_t copy_plain_run(const uint8_t *s, size_t len, char *to) {
-    const uint64_t highs = UINT64_C(0x8080808080808080);
-    size_t i = 0;
-    for (; i + 8 <= len; i += 8) {
-        uint64_t x;
-        memcpy(&x, s + i, 8);
-        memcpy(to + i, &x, 8);
-        uint64_t found = special_bytes(x) | (x & highs);
-        if (found != 0) {
-            i += first_marked_byte(found);
-            break;
-        }
+    for (; i < len && !needs_escape(s[i]) && !(ascii_only && s[i] >= 0x80); i++) {
+        if (to != NULL) to[i] = (char)s[i];
     }
-    for (; i < len && !needs_escape(s[i]) && s[i] < 0x80; i++) to[i] = (char)s[i];
     return i;
 }
 
@@ -424,7 +412,7 @@ static bool parse_string(parser *p, uint32_t index) {
          * text goes on: what the arena holds came from the input before it
          * (a string's text and NUL from at least its text and two quotes). */
         size_t left = p->length - p->pos;
-        size_t run = copy_plain_run(p->input + p->pos, left, &p->doc->arena[p->doc->arena_len + d.len]);
+        size_t run = plain_run(p->input + p->pos, left, true, &p->doc->arena[p->doc->arena_len + d.len]);
         if (d.len + run > JSON_STRING_MAX) {
             return fail_limit(p, JSON_ERR_STRING_TOO_LONG, d.start, "string longer than ", JSON_STRING_MAX, " bytes");
         }
@@ -748,7 +736,7 @@ static void put_quoted(json_writer *w, const char *text, size_t len) {
         uint8_t *out = w->buf + w->len;
         out[0] = '"';
         memcpy(out + 1, text, len);
-        size_t i = plain_run((const uint8_t *)text, len);
+        size_t i = plain_run((const uint8_t *)text, len, false, NULL);
         if (i == len) {
             out[len + 1] = '"';
             w->len += len + 2;
@@ -831,7 +819,7 @@ void json_key_quoted(json_writer *w, const char *quoted, size_t len) {
 #ifndef NDEBUG
     /* "key": with nothing inside the quotes to escape. */
     if (len < 3 || quoted[0] != '"' || quoted[len - 2] != '"' || quoted[len - 1] != ':' ||
-        plain_run((const uint8_t *)quoted + 1, len - 3) != len - 3)
+        plain_run((const uint8_t *)quoted + 1, len - 3, false, NULL) != len - 3)
         misuse(w);
 #endif
     if (w->after_key) misuse(w);
