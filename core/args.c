@@ -86,19 +86,42 @@ cs_error args_find(const cs_args *a, const char *name, uint32_t *node) {
     return CS_OK;
 }
 
-/* Finds a string field; *node is 0 when it is absent and not required. */
-static cs_error find_string(const cs_args *a, const char *name, bool required, uint32_t *node) {
-    cs_error e = args_find(a, name, node);
-    if (e != CS_OK) return e;
-    if (*node == 0) return required ? cs_fail_field(a->message, name, "is required") : CS_OK;
-    if (json_at(a->doc, *node)->type != JSON_STRING) return cs_fail_field(a->message, name, "must be a string");
+cs_error args_gather(const cs_args *a, const char *const *allowed, uint32_t *values) {
+    cs_error e = args_collect(a, allowed, values);
+    if (e != CS_OK || a->params == 0) return e;
+    const json_node *object = json_at(a->doc, a->params);
+    for (uint32_t key = object->first; key != 0; key = json_at(a->doc, json_at(a->doc, key)->next)->next) {
+        const json_node *k = json_at(a->doc, key);
+        const char *text = json_text(a->doc, key);
+        for (size_t i = 0; allowed[i] != NULL; i++) {
+            if (strlen(allowed[i]) != k->str_len || memcmp(allowed[i], text, k->str_len) != 0) continue;
+            if (values[i] == 0) {
+                values[i] = k->next;
+            } else if (!same_value(a->doc, values[i], k->next)) {
+                return cs_fail_field(a->message, allowed[i], "differs from the value in the URL");
+            }
+            break;
+        }
+    }
     return CS_OK;
 }
 
-cs_error args_id(const cs_args *a, const char *name, bool required, char out[CS_ID_MAX + 1]) {
-    uint32_t node;
+/* Checks a string field's node; absent (0) fails only when required. */
+static cs_error check_string(const cs_args *a, const char *name, uint32_t node, bool required) {
+    if (node == 0) return required ? cs_fail_field(a->message, name, "is required") : CS_OK;
+    if (json_at(a->doc, node)->type != JSON_STRING) return cs_fail_field(a->message, name, "must be a string");
+    return CS_OK;
+}
+
+/* Finds a string field; *node is 0 when it is absent and not required. */
+static cs_error find_string(const cs_args *a, const char *name, bool required, uint32_t *node) {
+    cs_error e = args_find(a, name, node);
+    return e != CS_OK ? e : check_string(a, name, *node, required);
+}
+
+cs_error args_id_at(const cs_args *a, const char *name, uint32_t node, bool required, char out[CS_ID_MAX + 1]) {
     out[0] = '\0';
-    cs_error e = find_string(a, name, required, &node);
+    cs_error e = check_string(a, name, node, required);
     if (e != CS_OK || node == 0) return e;
     const json_node *n = json_at(a->doc, node);
     if (!args_is_id(json_text(a->doc, node), n->str_len, CS_ID_MAX, true)) {
@@ -108,10 +131,16 @@ cs_error args_id(const cs_args *a, const char *name, bool required, char out[CS_
     return CS_OK;
 }
 
-cs_error args_facility_id(const cs_args *a, char out[CS_FACILITY_ID_MAX + 1]) {
+cs_error args_id(const cs_args *a, const char *name, bool required, char out[CS_ID_MAX + 1]) {
     uint32_t node;
     out[0] = '\0';
-    cs_error e = find_string(a, "facilityId", true, &node);
+    cs_error e = args_find(a, name, &node);
+    return e != CS_OK ? e : args_id_at(a, name, node, required, out);
+}
+
+cs_error args_facility_id_at(const cs_args *a, uint32_t node, char out[CS_FACILITY_ID_MAX + 1]) {
+    out[0] = '\0';
+    cs_error e = check_string(a, "facilityId", node, true);
     if (e != CS_OK) return e;
     const json_node *n = json_at(a->doc, node);
     if (!args_is_id(json_text(a->doc, node), n->str_len, CS_FACILITY_ID_MAX, false)) {
@@ -121,10 +150,16 @@ cs_error args_facility_id(const cs_args *a, char out[CS_FACILITY_ID_MAX + 1]) {
     return CS_OK;
 }
 
-cs_error args_time(const cs_args *a, const char *name, bool required, int64_t *ms, bool *present) {
+cs_error args_facility_id(const cs_args *a, char out[CS_FACILITY_ID_MAX + 1]) {
     uint32_t node;
+    out[0] = '\0';
+    cs_error e = args_find(a, "facilityId", &node);
+    return e != CS_OK ? e : args_facility_id_at(a, node, out);
+}
+
+cs_error args_time_at(const cs_args *a, const char *name, uint32_t node, bool required, int64_t *ms, bool *present) {
     *present = false;
-    cs_error e = find_string(a, name, required, &node);
+    cs_error e = check_string(a, name, node, required);
     if (e != CS_OK || node == 0) return e;
     const json_node *n = json_at(a->doc, node);
     if (!civil_parse_rfc3339(json_text(a->doc, node), n->str_len, ms)) {
@@ -134,12 +169,16 @@ cs_error args_time(const cs_args *a, const char *name, bool required, int64_t *m
     return CS_OK;
 }
 
-cs_error args_int(const cs_args *a, const char *name, bool required, int64_t min, int64_t max,
-                  int64_t *value, bool *present) {
+cs_error args_time(const cs_args *a, const char *name, bool required, int64_t *ms, bool *present) {
     uint32_t node;
     *present = false;
     cs_error e = args_find(a, name, &node);
-    if (e != CS_OK) return e;
+    return e != CS_OK ? e : args_time_at(a, name, node, required, ms, present);
+}
+
+cs_error args_int_at(const cs_args *a, const char *name, uint32_t node, bool required, int64_t min, int64_t max,
+                     int64_t *value, bool *present) {
+    *present = false;
     if (node == 0) return required ? cs_fail_field(a->message, name, "is required") : CS_OK;
     const json_node *n = json_at(a->doc, node);
     if (n->type != JSON_NUMBER || !n->is_integer || n->integer < min || n->integer > max) {
@@ -152,6 +191,14 @@ cs_error args_int(const cs_args *a, const char *name, bool required, int64_t min
     *value = n->integer;
     *present = true;
     return CS_OK;
+}
+
+cs_error args_int(const cs_args *a, const char *name, bool required, int64_t min, int64_t max,
+                  int64_t *value, bool *present) {
+    uint32_t node;
+    *present = false;
+    cs_error e = args_find(a, name, &node);
+    return e != CS_OK ? e : args_int_at(a, name, node, required, min, max, value, present);
 }
 
 cs_error args_text(const cs_args *a, const char *name, bool required, size_t max, char *out) {

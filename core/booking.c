@@ -118,24 +118,30 @@ typedef struct attempt_args {
     int court;
 } attempt_args;
 
-static const char *const attempt_fields[] = {"facilityId", "courtId",         "startTime", "endTime",
-                                             "memberId",   "durationMinutes", "partySize", "idempotencyKey",
-                                             NULL};
+/* The attempt's fields, in the order of the values args_gather finds. */
+enum { ATTEMPT_FACILITY, ATTEMPT_COURT, ATTEMPT_START, ATTEMPT_END, ATTEMPT_MEMBER, ATTEMPT_DURATION, ATTEMPT_PARTY,
+       ATTEMPT_KEY, ATTEMPT_FIELDS };
+static const char *const attempt_fields[ATTEMPT_FIELDS + 1] = {
+    [ATTEMPT_FACILITY] = "facilityId", [ATTEMPT_COURT] = "courtId",           [ATTEMPT_START] = "startTime",
+    [ATTEMPT_END] = "endTime",         [ATTEMPT_MEMBER] = "memberId",         [ATTEMPT_DURATION] = "durationMinutes",
+    [ATTEMPT_PARTY] = "partySize",     [ATTEMPT_KEY] = "idempotencyKey",      [ATTEMPT_FIELDS] = NULL};
 
 static cs_error read_attempt(cs_request *r, attempt_args *a) {
     int64_t duration = 0;
     bool has_start, has_end, has_duration, has_party;
     cs_message *m = &r->f->message;
+    const cs_args *args = &r->args;
+    uint32_t v[ATTEMPT_FIELDS];
     a->party_size = 1;
-    cs_error e = args_check_known(&r->args, attempt_fields);
-    if (e == CS_OK) e = facility_check_id(r);
-    if (e == CS_OK) e = args_id(&r->args, "courtId", true, a->court_id);
-    if (e == CS_OK) e = args_time(&r->args, "startTime", true, &a->start_ms, &has_start);
-    if (e == CS_OK) e = args_time(&r->args, "endTime", true, &a->end_ms, &has_end);
-    if (e == CS_OK) e = args_id(&r->args, "memberId", true, a->member_id);
-    if (e == CS_OK) e = args_int(&r->args, "durationMinutes", false, 1, 1440, &duration, &has_duration);
-    if (e == CS_OK) e = args_int(&r->args, "partySize", false, 1, CS_CAPACITY_MAX, &a->party_size, &has_party);
-    if (e == CS_OK) e = args_id(&r->args, "idempotencyKey", false, a->key);
+    cs_error e = args_gather(args, attempt_fields, v);
+    if (e == CS_OK) e = facility_check_id_at(r, v[ATTEMPT_FACILITY]);
+    if (e == CS_OK) e = args_id_at(args, "courtId", v[ATTEMPT_COURT], true, a->court_id);
+    if (e == CS_OK) e = args_time_at(args, "startTime", v[ATTEMPT_START], true, &a->start_ms, &has_start);
+    if (e == CS_OK) e = args_time_at(args, "endTime", v[ATTEMPT_END], true, &a->end_ms, &has_end);
+    if (e == CS_OK) e = args_id_at(args, "memberId", v[ATTEMPT_MEMBER], true, a->member_id);
+    if (e == CS_OK) e = args_int_at(args, "durationMinutes", v[ATTEMPT_DURATION], false, 1, 1440, &duration, &has_duration);
+    if (e == CS_OK) e = args_int_at(args, "partySize", v[ATTEMPT_PARTY], false, 1, CS_CAPACITY_MAX, &a->party_size, &has_party);
+    if (e == CS_OK) e = args_id_at(args, "idempotencyKey", v[ATTEMPT_KEY], false, a->key);
     if (e != CS_OK) return e;
     if (a->end_ms <= a->start_ms) return cs_fail_field(m, "endTime", "must be after startTime");
     if (has_duration && duration * CIVIL_MS_PER_MINUTE != a->end_ms - a->start_ms) {
@@ -278,13 +284,23 @@ cs_error booking_book(cs_request *r) {
     return CS_OK;
 }
 
-/* Finds the reservation named by the arguments and checks the actor may act on it. */
+/* Finds the reservation named by the arguments and checks the actor may act
+ * on it. `fields` starts with facilityId and reservationId. */
+enum { FIND_OWN_FIELDS_MAX = 8 };
+
 cs_error booking_find_own(cs_request *r, const char *const *fields, cs_reservation **found) {
     char id[CS_ID_MAX + 1];
     cs_message *m = &r->f->message;
-    cs_error e = args_check_known(&r->args, fields);
-    if (e == CS_OK) e = facility_check_id(r);
-    if (e == CS_OK) e = args_id(&r->args, "reservationId", true, id);
+    uint32_t v[FIND_OWN_FIELDS_MAX];
+#ifndef NDEBUG
+    size_t count = 0;
+    while (fields[count] != NULL) count++;
+    CS_ASSERT(count >= 2 && count <= FIND_OWN_FIELDS_MAX && strcmp(fields[0], "facilityId") == 0 &&
+              strcmp(fields[1], "reservationId") == 0);
+#endif
+    cs_error e = args_gather(&r->args, fields, v);
+    if (e == CS_OK) e = facility_check_id_at(r, v[0]);
+    if (e == CS_OK) e = args_id_at(&r->args, "reservationId", v[1], true, id);
     if (e != CS_OK) return e;
     *found = reservation_find(r->f, id);
     if (*found == NULL) {

@@ -112,6 +112,8 @@ cs_error facility_describe(cs_request *r);
 void facility_write_settings(json_writer *w, const cs_config *c);
 /* Checks the facilityId argument names this (configured) facility. */
 cs_error facility_check_id(cs_request *r);
+/* The same, for the facilityId's value node found already (args_gather). */
+cs_error facility_check_id_at(cs_request *r, uint32_t node);
 /* The index of the court with this id, or -1. */
 int facility_court_index(const cs_config *c, const char *court_id);
 
@@ -257,7 +259,8 @@ void booking_release_held(cs_request *r, cs_reservation *res);
 bool booking_revive_paid(cs_request *r, cs_reservation *res);
 /* Nobody came: the booking frees its place and counts on the member. */
 void booking_mark_no_show(cs_facility *f, cs_reservation *res, int64_t now_ms);
-/* The reservation the arguments name, if the actor may act on it. */
+/* The reservation the arguments name, if the actor may act on it. `fields`,
+ * the operation's (at most 8), starts with facilityId and reservationId. */
 cs_error booking_find_own(cs_request *r, const char *const *fields, cs_reservation **found);
 /* {success, reservation} */
 cs_error booking_write_reservation(cs_request *r, const cs_reservation *res);

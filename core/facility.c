@@ -18,8 +18,14 @@ int facility_court_index(const cs_config *c, const char *court_id) {
 }
 
 cs_error facility_check_id(cs_request *r) {
+    uint32_t node;
+    cs_error e = args_find(&r->args, "facilityId", &node);
+    return e != CS_OK ? e : facility_check_id_at(r, node);
+}
+
+cs_error facility_check_id_at(cs_request *r, uint32_t node) {
     char id[CS_FACILITY_ID_MAX + 1];
-    cs_error e = args_facility_id(&r->args, id);
+    cs_error e = args_facility_id_at(&r->args, node, id);
     if (e != CS_OK) return e;
     if (!r->f->config.configured || strcmp(id, r->f->config.facility_id) != 0) {
         cs_message_start(&r->f->message);
