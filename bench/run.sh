@@ -21,12 +21,27 @@ build_bench() {
   cmake --build build/bench-native -j2 --target bench_core
 }
 
+# The core's runs all on one CPU (BENCH_CPU, default the first this process
+# may use): native and wasm then run on the same core, and no run moves
+# between cores mid-way. Cores of a virtual machine can differ: one of the
+# machine's in docs/PERFORMANCE.md ran Node's wasm 1.5x slower than the
+# other, native code alike on both.
+pinned() {
+  local cpu=${BENCH_CPU:-$(awk '/^Cpus_allowed_list/ { split($2, a, /[-,]/); print a[1] }' /proc/self/status 2>/dev/null)}
+  if [[ -n $cpu ]] && command -v taskset >/dev/null; then
+    taskset -c "$cpu" "$@"
+  else
+    echo "bench: running unpinned (no taskset or no CPU list)" >&2
+    "$@"
+  fi
+}
+
 parts=("$@")
 ((${#parts[@]} > 0)) || parts=(core e2e ws fanout recovery footprint)
 build_bench
 for part in "${parts[@]}"; do
   case $part in
-    core) node bench/core/run.mjs && node bench/core/bench_workerd.mjs ;;
+    core) pinned node bench/core/run.mjs && node bench/core/bench_workerd.mjs ;;
     e2e) node bench/e2e/run.mjs --rounds 3 --duration 20 ;;
     ws) node --experimental-websocket bench/e2e/run.mjs --transport ws --rounds 3 --duration 20 ;;
     fanout) node --experimental-websocket bench/e2e/fanout.mjs ;;

@@ -18,7 +18,8 @@ if (core !== null) {
   for (const [name, { native, wasm, wasmOverNative, moduleAloneOverNative }] of Object.entries(core.results)) {
     const statuses = Object.entries(native.statuses).map(([s, c]) => `${s}: ${n(c)}`).join(", ");
     const w = workerd[name];
-    const wCells = w ? `${us(w.nsPerCommand)} | ${Math.round((w.nsPerCommand / native.nsPerCommand) * 100) / 100}` : "- | -";
+    const wCells = !w ? "- | -" : w.nsPerCommand === null ? "below the noise | -"
+      : `${us(w.nsPerCommand)} | ${Math.round((w.nsPerCommand / native.nsPerCommand) * 100) / 100}`;
     console.log(`| ${name} | ${n(native.timedCommands)} | ${us(native.nsPerCommand)} | ${n(native.commandsPerSecond)} | ${us(wasm.nsPerCommand)} | ${n(wasm.commandsPerSecond)} | ${wasmOverNative} | ${wasm.nsPerCommandModuleAlone === undefined ? "-" : us(wasm.nsPerCommandModuleAlone)} | ${moduleAloneOverNative ?? "-"} | ${us(wasm.nsPerCommandWithParse)} | ${wCells} | ${statuses} |`);
   }
   const memory = core.results.memory?.native;

@@ -8,8 +8,9 @@
 // and the module alone (Core.runBytes: the bytes copied in and cs_run, the
 // output left in the module's memory, what bench_core.c times natively plus
 // the call into the module) in a third, from as many runs as the first.
-// Last, the final state's snapshot is restored into a fresh Core 5 times
-// (the median reported: a facility's recovery, without storage).
+// Last, unless asked not to, the final state's snapshot is restored into a
+// fresh Core 5 times (the median reported: a facility's recovery, without
+// storage).
 //
 // Usage: node bench/core/bench_wasm.mjs WORKLOAD_FILE [RUNS]   (default 5)
 // Prints one JSON object, the shape bench_core prints. BENCH_WASM=PATH runs
@@ -84,11 +85,24 @@ export function median(values) {
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
-export function benchWasm(path, runs = 5) {
+// One instance per process too, made new by Core.reset at each run: an
+// instance per call left the last one's memory (16 MiB and more) to the
+// garbage collector, which then took its time in the next call's first
+// timed run (up to three times the runs after it).
+let shared = null;
+
+// `restore`: also time restoring the final snapshot into fresh instances
+// (they too are left to the collector, so run.mjs asks it of the last
+// workload only).
+export function benchWasm(path, runs = 5, { restore = true } = {}) {
   const module = loadModule();
   const lines = readWorkload(path);
-  const core = new Core(module);
+  const core = (shared ??= new Core(module));
   const tally = run(core, lines, { tally: true });
+  // One untimed run the way the timed ones go: after the tally's, the first
+  // took up to twice as long as the runs after it (V8 optimising the
+  // JavaScript around the module anew).
+  run(core, lines);
   const perCommand = [];
   const alonePerCommand = [];
   const parsedPerCommand = [];
@@ -103,7 +117,7 @@ export function benchWasm(path, runs = 5) {
   const ns = median(perCommand);
   const snapshot = core.snapshot(); // every run ends in the same state
   const restores = [];
-  for (let i = 0; snapshot !== null && i < 5; i++) {
+  for (let i = 0; restore && snapshot !== null && i < 5; i++) {
     const fresh = new Core(module);
     const started = process.hrtime.bigint();
     if (!fresh.restore(snapshot)) throw new Error("the snapshot did not restore");

@@ -33,12 +33,12 @@ for (const name of names) {
   // One wasm run first, untimed: V8 compiles the module's hot functions
   // with its optimizing tier while they run, so without it the first
   // workload's wasm runs (attempt's, in the default order) paid for that.
-  benchWasm(file, 1);
+  benchWasm(file, 1, { restore: false });
   const natives = [];
   const wasms = [];
   for (let i = 0; i < n; i++) {
     natives.push(JSON.parse(execFileSync(NATIVE, [file, "1"], { encoding: "utf8", maxBuffer: 1 << 20 })));
-    wasms.push(benchWasm(file, 1));
+    wasms.push(benchWasm(file, 1, { restore: name === "memory" })); // the memory figures come from that one
   }
   const native = combine(natives, ["restoreNs"]);
   const wasm = combine(wasms, ["nsPerCommandWithParse", "nsPerCommandModuleAlone", "restoreNs"]);
