@@ -25,6 +25,8 @@
 //        [--var NAME=VALUE ...] (Courtside's variables, e.g. SNAPSHOT_EVERY, to
 //        find where time goes) [--baseline-var NAME=VALUE ...] (the baseline's:
 //        READ_SESSION=1, NO_OBJECT=1, over WebSockets BROADCAST=1)
+//        [--profile] (a CPU profile of Courtside's isolate over each round's
+//        recorded part, profile.mjs; needs node --experimental-websocket)
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
@@ -36,6 +38,7 @@ import { LIMITS } from "../../edge/limits.js";
 import { inBatches, runLoad, sendJson as json } from "./load.mjs";
 import { ADMIN_TOKEN, ROOT, startRuntime } from "./runtime.mjs";
 import { socketTransport } from "./socket-load.mjs";
+import { startProfile, summarizeProfile } from "./profile.mjs";
 
 const { values: options } = parseArgs({
   options: {
@@ -51,9 +54,14 @@ const { values: options } = parseArgs({
     rounds: { type: "string", default: "1" },
     var: { type: "string", multiple: true, default: [] },
     "baseline-var": { type: "string", multiple: true, default: [] },
+    profile: { type: "boolean", default: false },
   },
 });
 const SOCKETS = options.transport === "ws";
+// --profile: a CPU profile of Courtside's isolate over each round's recorded
+// part (profile.mjs), through workerd's inspector on this port.
+const INSPECTOR_PORT = 9339;
+if (options.profile && globalThis.WebSocket === undefined) throw new Error("--profile needs node --experimental-websocket on Node 20");
 if (!SOCKETS && options.transport !== "http") throw new Error(`--transport is http or ws, not ${options.transport}`);
 const CLIENTS = Number(options.clients);
 const DURATION_MS = Number(options.duration) * 1000;
@@ -151,17 +159,29 @@ async function audit(agent, url, result, slotList) {
 }
 
 async function runCourtside() {
-  const runtime = await startRuntime("wrangler.toml", { vars: VARS });
+  const runtime = await startRuntime("wrangler.toml", { vars: VARS, inspectorPort: options.profile ? INSPECTOR_PORT : undefined });
   const agent = new Agent({ keepAlive: true, maxSockets: 32 });
   try {
     const configured = await json(agent, runtime.url, "PUT", `/api/facilities/${FACILITY}`, { token: ADMIN_TOKEN, body: config });
     if (configured.status !== 200) throw new Error(`configure: ${configured.status} ${JSON.stringify(configured.body)}`);
     const slotList = slots();
     const clientMembers = await members(agent, runtime.url);
+    // The profile covers the recorded part, as the runtime's CPU time does.
+    const profiled = options.profile ? delay(WARMUP_MS).then(() => startProfile(INSPECTOR_PORT)) : null;
+    const profile = profiled?.then(async (profiler) => {
+      await delay(DURATION_MS);
+      return profiler.stop();
+    });
     const result = await runLoad({
       url: runtime.url, facilityId: FACILITY, slots: slotList, members: clientMembers, runtimeCpuMs: runtime.cpuMs, runtimeWrittenBytes: runtime.writtenBytes,
       durationMs: DURATION_MS, warmupMs: WARMUP_MS, seed: SEED, zipfS: Number(options.zipf), transport: transport(runtime.url, true),
     });
+    if (profile) {
+      // The whole profile too, for Chrome's DevTools (Performance, Load profile).
+      const raw = await profile;
+      writeFileSync(join(ROOT, "build/bench", `profile-${SOCKETS ? "ws" : "http"}.cpuprofile`), JSON.stringify(raw));
+      result.profile = summarizeProfile(raw, result.latencyMs.count);
+    }
     // How far D1 trails when the load stops: the effects still in the
     // facility's outbox. A drain that keeps up holds about one run's rows;
     // one that failed and is backing off holds more, and that D1 work fell
@@ -274,6 +294,7 @@ const figures = (r) => ({
   p99Ms: r.latencyMs.p99,
   runtimeCpuMsPerRequest: r.runtimeCpuMsPerRequest,
   runtimeBytesWrittenPerRequest: r.runtimeBytesWrittenPerRequest,
+  ...(r.profile === undefined ? {} : { profile: r.profile }),
 });
 report.rounds = [];
 for (let round = 1; round <= ROUNDS; round++) {
@@ -282,6 +303,13 @@ for (let round = 1; round <= ROUNDS; round++) {
     const courtside = await runCourtside();
     console.log(line(ROUNDS > 1 ? `courtside (round ${round})` : "courtside", courtside));
     console.log(`audit: ${JSON.stringify(courtside.audit)}`);
+    if (courtside.profile) {
+      const { msPerRequest: p, coreAndOurFramesShareOfBusy: share } = courtside.profile;
+      console.log(`profile of Courtside's isolate, ms a ${UNIT.slice(0, -1)}: core ${p.core}, our frames ${p.ourFrames}, ` +
+        `the runtime's functions under them ${p.runtimeUnderOurs}, the local runtime's JavaScript ${p.runtimeJs}, ` +
+        `other runtime work ${p.program}, garbage collector ${p.gc} (core and our frames ${Math.round(share * 1000) / 10}% of the ` +
+        `busy time; runtime CPU ${courtside.runtimeCpuMsPerRequest} ms a ${UNIT.slice(0, -1)} with the profiler)`);
+    }
     report.courtside ??= courtside;
     entry.courtside = { ...figures(courtside), auditPassed: courtside.audit.passed };
     if (!courtside.audit.passed) report.courtside = courtside; // a failed audit is the one reported

@@ -22,7 +22,7 @@ const SESSION_SECRET = "bench-session-secret";
 // the config's migrations_dir first; `persist`: the state's directory
 // (default a fresh one). Returns {url, mf, persist, stop({keep})}: keep
 // leaves the state for another runtime to start on.
-export async function startRuntime(config, { vars = {}, migrations = true, persist = null } = {}) {
+export async function startRuntime(config, { vars = {}, migrations = true, persist = null, inspectorPort } = {}) {
   const configPath = resolve(ROOT, config);
   const { workerOptions, main } = unstable_getMiniflareWorkerOptions(configPath);
   persist ??= mkdtempSync(join(tmpdir(), "courtside-bench-"));
@@ -43,8 +43,9 @@ export async function startRuntime(config, { vars = {}, migrations = true, persi
     kvPersist: join(persist, "kv"),
     // Stray console output would cost time in the measurement.
     verbose: false,
-    // BENCH_INSPECTOR_PORT=N opens workerd's inspector there, for a CPU profile (docs/PERFORMANCE.md).
-    ...(process.env.BENCH_INSPECTOR_PORT ? { inspectorPort: Number(process.env.BENCH_INSPECTOR_PORT) } : {}),
+    // `inspectorPort` (run.mjs --profile), or BENCH_INSPECTOR_PORT=N, opens
+    // workerd's inspector there, for a CPU profile (docs/PERFORMANCE.md).
+    ...(inspectorPort ?? process.env.BENCH_INSPECTOR_PORT ? { inspectorPort: Number(inspectorPort ?? process.env.BENCH_INSPECTOR_PORT) } : {}),
   });
   const url = (await mf.ready).toString().replace(/\/$/, "");
   if (migrations && Object.keys(workerOptions.d1Databases ?? {}).length > 0) await migrate(mf, configPath);

@@ -1,0 +1,108 @@
+// profile.mjs: where a request's time goes inside Courtside's isolate. Uses
+// workerd's inspector (the DevTools protocol's CPU profiler on the
+// Worker's target) over the recorded part of a run, then sorts the
+// samples' self time into: the core (the wasm module); our frames (the
+// functions of edge/ and glue/, with the runtime's work they call that the
+// profiler does not show as a frame of its own: a Durable Object stub's
+// call, SQLite's `exec`, reading a body); the runtime's functions shown as
+// frames of their own under ours (`transactionSync`, `Response`, `fetch`);
+// the local runtime's own JavaScript (Miniflare's and the D1 binding's code
+// in this isolate); the rest of the runtime's work on the isolate's thread
+// ("(program)"); and the garbage collector. The profiler's sampling slows
+// the isolate (about a fifth more runtime CPU a request here), so the
+// shares say more than the absolute figures. run.mjs --profile uses it;
+// docs/PERFORMANCE.md explains the figures.
+
+// The Worker's target, by the name runtime.mjs gives it ("bench").
+const TARGET = "core:user:bench";
+const SAMPLING_INTERVAL_US = 1000;
+
+// Starts the profiler on the inspector at `port`; returns { stop() },
+// which resolves to the profile (the protocol's Profiler.Profile).
+export async function startProfile(port) {
+  const targets = await (await fetch(`http://127.0.0.1:${port}/json/list`)).json();
+  const target = targets.find((t) => t.title.endsWith(TARGET) || t.webSocketDebuggerUrl.endsWith(`/${TARGET}`));
+  if (target === undefined) throw new Error(`no inspector target ${TARGET} among ${targets.map((t) => t.title).join(", ")}`);
+  const socket = new WebSocket(target.webSocketDebuggerUrl);
+  await new Promise((resolve, reject) => {
+    socket.addEventListener("open", resolve, { once: true });
+    socket.addEventListener("error", reject, { once: true });
+  });
+  let next = 0;
+  const pending = new Map();
+  socket.addEventListener("message", (event) => {
+    const message = JSON.parse(event.data);
+    if (message.id === undefined || !pending.has(message.id)) return;
+    const { resolve, reject } = pending.get(message.id);
+    pending.delete(message.id);
+    if (message.error) reject(new Error(`${message.error.message} (inspector)`));
+    else resolve(message.result);
+  });
+  const call = (method, params = {}) =>
+    new Promise((resolve, reject) => {
+      const id = ++next;
+      pending.set(id, { resolve, reject });
+      socket.send(JSON.stringify({ id, method, params }));
+    });
+  await call("Profiler.enable");
+  await call("Profiler.setSamplingInterval", { interval: SAMPLING_INTERVAL_US });
+  await call("Profiler.start");
+  return {
+    async stop() {
+      const { profile } = await call("Profiler.stop");
+      socket.close();
+      return profile;
+    },
+  };
+}
+
+const isOurs = (url) => /(^|\/)(edge|glue)\/[^/]+\.m?js$/.test(url);
+
+// Whose a node's self time is (see the top of the file).
+function category(node, ourCaller) {
+  const { url, functionName } = node.callFrame;
+  if (functionName === "(idle)") return "idle";
+  if (functionName === "(program)" || functionName === "(root)") return "program";
+  if (functionName === "(garbage collector)") return "gc";
+  if (url.startsWith("wasm://")) return "core";
+  if (isOurs(url)) return "ourFrames";
+  if (url === "") return ourCaller ? "runtimeUnderOurs" : "runtimeJs";
+  return "runtimeJs";
+}
+
+// The profile's self time by category, in ms in all and per request of
+// the `requests` completed while it ran, and the share of the isolate's
+// busy time in the core and our frames together.
+export function summarizeProfile(profile, requests) {
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  // Whether each node has our JavaScript (or the core) among its callers.
+  const ourCaller = new Map();
+  const visit = (node, under) => {
+    ourCaller.set(node.id, under);
+    const mine = isOurs(node.callFrame.url) || node.callFrame.url.startsWith("wasm://");
+    for (const child of node.children ?? []) visit(byId.get(child), under || mine);
+  };
+  visit(profile.nodes[0], false);
+  const totals = { core: 0, ourFrames: 0, runtimeUnderOurs: 0, runtimeJs: 0, program: 0, gc: 0, idle: 0 };
+  const functions = new Map(); // "category name url:line" -> ms
+  for (let i = 0; i < profile.samples.length; i++) {
+    const node = byId.get(profile.samples[i]);
+    const kind = category(node, ourCaller.get(node.id));
+    const ms = (profile.timeDeltas[i] ?? 0) / 1000;
+    totals[kind] += ms;
+    const { functionName, url, lineNumber } = node.callFrame;
+    const key = `${kind} ${functionName || "(anonymous)"} ${url.split("/").slice(-2).join("/")}:${lineNumber + 1}`;
+    if (kind !== "idle") functions.set(key, (functions.get(key) ?? 0) + ms);
+  }
+  const busy = Object.entries(totals).reduce((sum, [name, ms]) => (name === "idle" ? sum : sum + ms), 0);
+  const round = (value, digits) => Math.round(value * 10 ** digits) / 10 ** digits;
+  return {
+    samplingIntervalUs: SAMPLING_INTERVAL_US,
+    requests,
+    ms: Object.fromEntries(Object.entries(totals).map(([name, ms]) => [name, round(ms, 1)])),
+    msPerRequest: Object.fromEntries(Object.entries(totals).map(([name, ms]) => [name, round(ms / requests, 4)])),
+    coreAndOurFramesShareOfBusy: round((totals.core + totals.ourFrames) / busy, 3),
+    // The functions with the most self time: "category name file:line".
+    top: [...functions].sort((a, b) => b[1] - a[1]).slice(0, 30).map(([key, ms]) => [key, round(ms, 1)]),
+  };
+}
