@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "civil.h"
+#include "core.h"
 
 static bool is_id_char(char c, bool allow_underscore) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
@@ -42,11 +43,14 @@ cs_error args_unknown_field(cs_message *m, const json_doc *doc, uint32_t key_nod
     return CS_ERR_INVALID_FIELD;
 }
 
-cs_error args_check_known(const cs_args *a, const char *const *allowed) { return args_collect(a, allowed, NULL); }
+cs_error args_check_known(const cs_args *a, const char *const *allowed) { return args_collect(a, allowed, NULL, 0); }
 
-cs_error args_collect(const cs_args *a, const char *const *allowed, uint32_t *values) {
+cs_error args_collect(const cs_args *a, const char *const *allowed, uint32_t *values, size_t capacity) {
     if (values != NULL) {
-        for (size_t i = 0; allowed[i] != NULL; i++) values[i] = 0;
+        for (size_t i = 0; allowed[i] != NULL; i++) {
+            CS_ASSERT(i < capacity);
+            values[i] = 0;
+        }
     }
     const json_node *object = json_at(a->doc, a->args);
     for (uint32_t key = object->first; key != 0; key = json_at(a->doc, json_at(a->doc, key)->next)->next) {
@@ -86,8 +90,8 @@ cs_error args_find(const cs_args *a, const char *name, uint32_t *node) {
     return CS_OK;
 }
 
-cs_error args_gather(const cs_args *a, const char *const *allowed, uint32_t *values) {
-    cs_error e = args_collect(a, allowed, values);
+cs_error args_gather(const cs_args *a, const char *const *allowed, uint32_t *values, size_t capacity) {
+    cs_error e = args_collect(a, allowed, values, capacity);
     if (e != CS_OK || a->params == 0) return e;
     const json_node *object = json_at(a->doc, a->params);
     for (uint32_t key = object->first; key != 0; key = json_at(a->doc, json_at(a->doc, key)->next)->next) {

@@ -20,13 +20,14 @@ typedef struct cs_args {
 /* Fails on the first member of args whose name is not in `allowed` (NULL-terminated). */
 cs_error args_check_known(const cs_args *a, const char *const *allowed);
 /* The same, and in the same pass values[i] = the value node of allowed[i]
- * in args (0 when absent; params are not looked at). */
-cs_error args_collect(const cs_args *a, const char *const *allowed, uint32_t *values);
+ * in args (0 when absent; params are not looked at). `values` has room for
+ * `capacity` (asserted: at least one per allowed name). */
+cs_error args_collect(const cs_args *a, const char *const *allowed, uint32_t *values, size_t capacity);
 
 /* args_collect, and the params too: values[i] = the value node of allowed[i]
  * in args or params (0 when in neither); one in both must have the same
  * value. The getters below that end in _at read such a node (0: absent). */
-cs_error args_gather(const cs_args *a, const char *const *allowed, uint32_t *values);
+cs_error args_gather(const cs_args *a, const char *const *allowed, uint32_t *values, size_t capacity);
 
 /* The field's value node, or 0 when absent from both args and params. */
 cs_error args_find(const cs_args *a, const char *name, uint32_t *node);

@@ -297,7 +297,7 @@ cs_error availability_day(cs_request *r) {
     uint32_t v[3];
     int64_t local_day, known_seq;
     bool has_known;
-    cs_error e = args_gather(&r->args, availability_fields, v);
+    cs_error e = args_gather(&r->args, availability_fields, v, sizeof v / sizeof v[0]);
     if (e == CS_OK) e = facility_check_id_at(r, v[0]);
     if (e != CS_OK) return e;
     uint32_t node = v[1];

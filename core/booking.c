@@ -133,7 +133,7 @@ static cs_error read_attempt(cs_request *r, attempt_args *a) {
     const cs_args *args = &r->args;
     uint32_t v[ATTEMPT_FIELDS];
     a->party_size = 1;
-    cs_error e = args_gather(args, attempt_fields, v);
+    cs_error e = args_gather(args, attempt_fields, v, ATTEMPT_FIELDS);
     if (e == CS_OK) e = facility_check_id_at(r, v[ATTEMPT_FACILITY]);
     if (e == CS_OK) e = args_id_at(args, "courtId", v[ATTEMPT_COURT], true, a->court_id);
     if (e == CS_OK) e = args_time_at(args, "startTime", v[ATTEMPT_START], true, &a->start_ms, &has_start);
@@ -293,12 +293,10 @@ cs_error booking_find_own(cs_request *r, const char *const *fields, cs_reservati
     cs_message *m = &r->f->message;
     uint32_t v[FIND_OWN_FIELDS_MAX];
 #ifndef NDEBUG
-    size_t count = 0;
-    while (fields[count] != NULL) count++;
-    CS_ASSERT(count >= 2 && count <= FIND_OWN_FIELDS_MAX && strcmp(fields[0], "facilityId") == 0 &&
+    CS_ASSERT(fields[0] != NULL && strcmp(fields[0], "facilityId") == 0 && fields[1] != NULL &&
               strcmp(fields[1], "reservationId") == 0);
 #endif
-    cs_error e = args_gather(&r->args, fields, v);
+    cs_error e = args_gather(&r->args, fields, v, FIND_OWN_FIELDS_MAX);
     if (e == CS_OK) e = facility_check_id_at(r, v[0]);
     if (e == CS_OK) e = args_id_at(&r->args, "reservationId", v[1], true, id);
     if (e != CS_OK) return e;

@@ -140,7 +140,7 @@ static cs_error read_envelope(cs_request *r, cs_operation *run) {
     if (json_at(doc, 0)->type != JSON_OBJECT) return cs_fail_field(m, "command", "must be an object");
     cs_args envelope = {.doc = doc, .args = 0, .params = 0, .message = m};
     uint32_t fields[ENVELOPE_FIELDS];
-    cs_error e = args_collect(&envelope, envelope_fields, fields);
+    cs_error e = args_collect(&envelope, envelope_fields, fields, sizeof fields / sizeof fields[0]);
     if (e != CS_OK) return e;
     uint32_t op = fields[FIELD_OP], now = fields[FIELD_NOW], new_id = fields[FIELD_NEW_ID], actor = fields[FIELD_ACTOR];
     uint32_t params = fields[FIELD_PARAMS], args = fields[FIELD_ARGS];
