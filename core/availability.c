@@ -290,17 +290,20 @@ static void write_court(json_writer *w, cs_facility *f, uint8_t court, day_utc *
     if (keyed && kept == NULL) day_text_keep(f, &key, text, len);
 }
 
-static const char *const availability_fields[4] = {"facilityId", "date", "knownSeq", NULL};
+enum { AVAILABILITY_FACILITY, AVAILABILITY_DATE, AVAILABILITY_KNOWN_SEQ, AVAILABILITY_FIELDS };
+static const char *const availability_fields[AVAILABILITY_FIELDS + 1] = {
+    [AVAILABILITY_FACILITY] = "facilityId", [AVAILABILITY_DATE] = "date", [AVAILABILITY_KNOWN_SEQ] = "knownSeq",
+    [AVAILABILITY_FIELDS] = NULL};
 
 cs_error availability_day(cs_request *r) {
     cs_facility *f = r->f;
-    uint32_t v[3];
+    uint32_t v[AVAILABILITY_FIELDS];
     int64_t local_day, known_seq;
     bool has_known;
-    cs_error e = args_gather(&r->args, availability_fields, v, sizeof v / sizeof v[0]);
-    if (e == CS_OK) e = facility_check_id_at(r, v[0]);
+    cs_error e = args_gather(&r->args, availability_fields, v, AVAILABILITY_FIELDS);
+    if (e == CS_OK) e = facility_check_id_at(r, v[AVAILABILITY_FACILITY]);
     if (e != CS_OK) return e;
-    uint32_t node = v[1];
+    uint32_t node = v[AVAILABILITY_DATE];
     const json_node *n = node != 0 ? json_at(r->args.doc, node) : NULL;
     if (n == NULL) {
         local_day = calendar_local_day(&f->config, r->now_ms); /* today, where the facility is */
@@ -308,7 +311,7 @@ cs_error availability_day(cs_request *r) {
                local_day >= CIVIL_MS_MAX / CIVIL_MS_PER_DAY) {
         return cs_fail_field(&r->f->message, "date", "must be a date such as 2026-12-30");
     }
-    e = args_int_at(&r->args, "knownSeq", v[2], false, 0, INT64_MAX, &known_seq, &has_known);
+    e = args_int_at(&r->args, "knownSeq", v[AVAILABILITY_KNOWN_SEQ], false, 0, INT64_MAX, &known_seq, &has_known);
     if (e != CS_OK) return e;
     if (has_known && (uint64_t)known_seq == f->seq) return CS_ERR_NOT_MODIFIED;
 
