@@ -69,6 +69,8 @@ const DEVELOPMENT_ROUTES = [
   [/^\/api\/debug\/clock$/, { POST: setDebugClock }], // DEVELOPMENT ONLY: the core's clock offset
 ];
 
+const ROUTES_IN_DEVELOPMENT = [...ROUTES, ...DEVELOPMENT_ROUTES]; // built once, not per request
+
 export default {
   async fetch(request, env) {
     try {
@@ -86,7 +88,7 @@ export default {
 
 function route(request, env) {
   const url = new URL(request.url);
-  const routes = env.ENVIRONMENT === "development" ? [...ROUTES, ...DEVELOPMENT_ROUTES] : ROUTES;
+  const routes = env.ENVIRONMENT === "development" ? ROUTES_IN_DEVELOPMENT : ROUTES;
   for (const [pattern, handlers] of routes) {
     const match = pattern.exec(url.pathname);
     if (match === null) continue;
