@@ -85,15 +85,14 @@ export function median(values) {
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
-// One instance per process too, made new by Core.reset at each run: an
-// instance per call left the last one's memory (16 MiB and more) to the
-// garbage collector, which then took its time in the next call's first
-// timed run (up to three times the runs after it).
+// One instance per process too, made new by Core.reset at each run, so
+// no call leaves an instance's memory (16 MiB and more) to the garbage
+// collector while the next one is timing.
 let shared = null;
 
 // `restore`: also time restoring the final snapshot into fresh instances
-// (they too are left to the collector, so run.mjs asks it of the last
-// workload only).
+// (each left to the collector afterwards; run.mjs asks it of the memory
+// workload only, whose figures use it).
 export function benchWasm(path, runs = 5, { restore = true } = {}) {
   const module = loadModule();
   const lines = readWorkload(path);
