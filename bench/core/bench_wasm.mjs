@@ -99,8 +99,8 @@ export function benchWasm(path, runs = 5, { restore = true } = {}) {
   const core = (shared ??= new Core(module));
   const tally = run(core, lines, { tally: true });
   // One untimed run the way the timed ones go: after the tally's, the first
-  // took up to twice as long as the runs after it (V8 optimising the
-  // JavaScript around the module anew).
+  // took up to twice as long as the runs after it (most likely V8
+  // optimising the JavaScript around the module anew).
   run(core, lines);
   const perCommand = [];
   const alonePerCommand = [];
