@@ -82,7 +82,7 @@ export function summarizeProfile(profile, requests) {
     const mine = isOurs(node.callFrame.url) || node.callFrame.url.startsWith("wasm://");
     for (const child of node.children ?? []) visit(byId.get(child), under || mine);
   };
-  visit(profile.nodes[0], false);
+  visit(profile.nodes.find((node) => node.callFrame.functionName === "(root)") ?? profile.nodes[0], false);
   const totals = { core: 0, ourFrames: 0, runtimeUnderOurs: 0, runtimeJs: 0, program: 0, gc: 0, idle: 0 };
   const functions = new Map(); // "category name url:line" -> ms
   for (let i = 0; i < profile.samples.length; i++) {
