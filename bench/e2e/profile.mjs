@@ -13,8 +13,10 @@
 // shares say more than the absolute figures. run.mjs --profile uses it;
 // docs/PERFORMANCE.md explains the figures.
 
-// The Worker's target, by the name runtime.mjs gives it ("bench").
-const TARGET = "core:user:bench";
+import { WORKER_NAME } from "./runtime.mjs";
+
+// The Worker's target, by the name runtime.mjs gives it.
+const TARGET = `core:user:${WORKER_NAME}`;
 const SAMPLING_INTERVAL_US = 1000;
 
 // Starts the profiler on the inspector at `port`; returns { stop() },

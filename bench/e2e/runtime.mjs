@@ -17,18 +17,23 @@ export const ROOT = new URL("../..", import.meta.url).pathname;
 export const ADMIN_TOKEN = "bench-admin-token";
 const SESSION_SECRET = "bench-session-secret";
 
+// The Worker's name in the runtime; its inspector target is
+// `core:user:${WORKER_NAME}` (profile.mjs).
+export const WORKER_NAME = "bench";
+
 // Starts the Worker of `config` (a wrangler.toml path) on a free port.
 // `vars` override its variables; `migrations`: apply the D1 migrations of
 // the config's migrations_dir first; `persist`: the state's directory
-// (default a fresh one). Returns {url, mf, persist, stop({keep})}: keep
-// leaves the state for another runtime to start on.
+// (default a fresh one); `inspectorPort`: open workerd's inspector there.
+// Returns {url, mf, persist, stop({keep})}: keep leaves the state for
+// another runtime to start on.
 export async function startRuntime(config, { vars = {}, migrations = true, persist = null, inspectorPort } = {}) {
   const configPath = resolve(ROOT, config);
   const { workerOptions, main } = unstable_getMiniflareWorkerOptions(configPath);
   persist ??= mkdtempSync(join(tmpdir(), "courtside-bench-"));
   const mf = new Miniflare({
     ...workerOptions,
-    name: "bench",
+    name: WORKER_NAME,
     modules: true,
     scriptPath: main,
     modulesRoot: ROOT,
@@ -43,9 +48,9 @@ export async function startRuntime(config, { vars = {}, migrations = true, persi
     kvPersist: join(persist, "kv"),
     // Stray console output would cost time in the measurement.
     verbose: false,
-    // `inspectorPort` (run.mjs --profile), or BENCH_INSPECTOR_PORT=N, opens
-    // workerd's inspector there, for a CPU profile (docs/PERFORMANCE.md).
-    ...(inspectorPort ?? process.env.BENCH_INSPECTOR_PORT ? { inspectorPort: Number(inspectorPort ?? process.env.BENCH_INSPECTOR_PORT) } : {}),
+    // `inspectorPort` (run.mjs --profile) opens workerd's inspector there,
+    // for a CPU profile (profile.mjs).
+    ...(inspectorPort === undefined ? {} : { inspectorPort }),
   });
   const url = (await mf.ready).toString().replace(/\/$/, "");
   if (migrations && Object.keys(workerOptions.d1Databases ?? {}).length > 0) await migrate(mf, configPath);
