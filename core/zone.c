@@ -325,6 +325,7 @@ static bool daylight_worked_out(const zone_rule *rule, int64_t utc_ms) {
  * year, is answered by its year instead). */
 static void fill_transitions(zone_rule *rule) {
     rule->transition_count = 0;
+    rule->transition_spacing_ms = 0;
     for (int32_t i = 0; i < ZONE_YEARS; i++) {
         if (!rule->years[i].has_changes) return;
     }
@@ -343,6 +344,7 @@ static void fill_transitions(zone_rule *rule) {
     }
     for (uint32_t i = 0; i < n; i++) rule->transition_daylight[i] = daylight_worked_out(rule, rule->transitions_ms[i]);
     rule->transition_count = n;
+    rule->transition_spacing_ms = n < 2 ? 0 : (rule->transitions_ms[n - 1] - rule->transitions_ms[0]) / (n - 1);
 }
 
 /* Whether daylight time is in effect: looked up between the table's
@@ -360,7 +362,7 @@ static bool daylight_at(const zone_rule *rule, int64_t utc_ms) {
     if (utc_ms >= at[n - 1]) {
         low = n - 1;
     } else if (utc_ms > at[0]) {
-        low = (uint32_t)((utc_ms - at[0]) / ((at[n - 1] - at[0]) / (n - 1)));
+        low = (uint32_t)((utc_ms - at[0]) / rule->transition_spacing_ms);
         if (low > n - 2) low = n - 2;
         while (at[low] > utc_ms) low--;
         while (at[low + 1] <= utc_ms) low++;

@@ -62,6 +62,7 @@ typedef struct zone_rule {
      * time holds from it on, so that an instant between them finds its
      * offset by one search (none when some year has no changes). */
     uint32_t transition_count;
+    int64_t transition_spacing_ms; /* (last - first) / (count - 1): where to start looking */
     int64_t transitions_ms[2 * ZONE_YEARS];
     bool transition_daylight[2 * ZONE_YEARS];
 } zone_rule;
