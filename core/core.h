@@ -208,7 +208,8 @@ uint32_t index_member_next(const cs_facility *f, uint32_t row, const char *membe
 int64_t index_day_of(int64_t ms);
 uint32_t index_place_first(const cs_facility *f, uint8_t court, int64_t day);
 uint32_t index_place_after(const cs_facility *f, uint8_t court, int64_t day, uint32_t link);
-/* A row's court or start changed (a move): it moves in the index (if live). */
+/* A row's court, start or end changed (a move): it moves in the index (if
+ * live), and its place's stamp counts the change. */
 void index_moved(cs_facility *f, const cs_reservation *res);
 /* At `stamp`, a number that grows whenever a live row on `court` starting
  * in [from, to) joins, leaves, or changes status or place (and sometimes

@@ -622,6 +622,9 @@ static void test_day_text_follows_changes(cs_facility *f, cs_facility *g) {
     day_text_step(f, g, "{\"op\":\"reschedule\",\"now\":1796083200003,\"args\":{\"facilityId\":\"club\","
                         "\"reservationId\":\"h2\",\"startTime\":\"2026-12-02T20:00:00Z\",\"endTime\":\"2026-12-02T21:00:00Z\","
                         "\"expectedVersion\":1}}");
+    /* Its end only: the same court and start, a longer span. */
+    day_text_step(f, g, "{\"op\":\"reschedule\",\"now\":1796083200003,\"args\":{\"facilityId\":\"club\","
+                        "\"reservationId\":\"h2\",\"endTime\":\"2026-12-02T21:30:00Z\",\"expectedVersion\":2}}");
     day_text_step(f, g, "{\"op\":\"reschedule\",\"now\":1796083200003,\"args\":{\"facilityId\":\"club\","
                         "\"reservationId\":\"h1\",\"courtId\":\"lane\",\"expectedVersion\":2}}");
     /* A block closes part of c1's day, and goes. */
