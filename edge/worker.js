@@ -88,9 +88,10 @@ export default {
 
 function route(request, env) {
   const url = new URL(request.url);
+  const path = url.pathname; // read once: each read of a URL's field makes a new string in the runtime
   const routes = env.ENVIRONMENT === "development" ? ROUTES_IN_DEVELOPMENT : ROUTES;
   for (const [pattern, handlers] of routes) {
-    const match = pattern.exec(url.pathname);
+    const match = pattern.exec(path);
     if (match === null) continue;
     const handler = handlers[request.method];
     if (handler === undefined) {
