@@ -18,9 +18,13 @@ import { WORKER_NAME } from "./runtime.mjs";
 // The Worker's target, by the name runtime.mjs gives it.
 const TARGET = `core:user:${WORKER_NAME}`;
 const SAMPLING_INTERVAL_US = 1000;
+const ALLOCATION_SAMPLING_BYTES = 16384; // one allocation sampled every this many bytes, on average
 
-// Starts the profiler on the inspector at `port`; returns { stop() },
-// which resolves to the profile (the protocol's Profiler.Profile).
+// Starts the profiler and V8's sampling allocation profiler on the
+// inspector at `port`; returns { stop() }, which resolves to {cpu,
+// allocations}: the protocol's Profiler.Profile and
+// HeapProfiler.SamplingHeapProfile, the latter with the objects the
+// collector has freed since (every allocation sampled, not the survivors).
 export async function startProfile(port) {
   const targets = await (await fetch(`http://127.0.0.1:${port}/json/list`)).json();
   const target = targets.find((t) => t.title.endsWith(TARGET) || t.webSocketDebuggerUrl.endsWith(`/${TARGET}`));
@@ -49,11 +53,18 @@ export async function startProfile(port) {
   await call("Profiler.enable");
   await call("Profiler.setSamplingInterval", { interval: SAMPLING_INTERVAL_US });
   await call("Profiler.start");
+  await call("HeapProfiler.enable");
+  await call("HeapProfiler.startSampling", {
+    samplingInterval: ALLOCATION_SAMPLING_BYTES,
+    includeObjectsCollectedByMajorGC: true,
+    includeObjectsCollectedByMinorGC: true,
+  });
   return {
     async stop() {
-      const { profile } = await call("Profiler.stop");
+      const { profile: cpu } = await call("Profiler.stop");
+      const { profile: allocations } = await call("HeapProfiler.stopSampling");
       socket.close();
-      return profile;
+      return { cpu, allocations };
     },
   };
 }
@@ -106,5 +117,30 @@ export function summarizeProfile(profile, requests) {
     coreAndOurFramesShareOfBusy: round((totals.core + totals.ourFrames) / busy, 3),
     // The functions with the most self time: "category name file:line".
     top: [...functions].sort((a, b) => b[1] - a[1]).slice(0, 30).map(([key, ms]) => [key, round(ms, 1)]),
+  };
+}
+
+// Who allocated the bytes of the JavaScript heap (a SamplingHeapProfile from
+// startProfile), in bytes a request of the `requests` completed: our code
+// (the allocation's innermost frame with a source is one of edge/ or glue/,
+// V8's built-ins under it and the runtime's objects made for our calls
+// included), the local runtime's JavaScript, and the runtime outside any
+// JavaScript (the objects it makes for a request before calling a
+// handler). The collector's work grows with what is allocated, so
+// `ourShare` is the share of its time that our code causes, roughly.
+export function summarizeAllocations(profile, requests) {
+  const bytes = { ours: 0, runtimeJs: 0, outsideJs: 0 };
+  const visit = (node, owner) => {
+    const { url } = node.callFrame;
+    const here = url === "" ? owner : isOurs(url) ? "ours" : "runtimeJs";
+    bytes[here] += node.selfSize;
+    for (const child of node.children ?? []) visit(child, here);
+  };
+  visit(profile.head, "outsideJs");
+  const total = bytes.ours + bytes.runtimeJs + bytes.outsideJs;
+  return {
+    samplingBytes: ALLOCATION_SAMPLING_BYTES,
+    bytesPerRequest: Object.fromEntries(Object.entries(bytes).map(([name, n]) => [name, Math.round(n / requests)])),
+    ourShare: total === 0 ? 0 : Math.round((1000 * bytes.ours) / total) / 1000,
   };
 }

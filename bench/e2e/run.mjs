@@ -27,6 +27,9 @@
 //        READ_SESSION=1, NO_OBJECT=1, over WebSockets BROADCAST=1)
 //        [--profile] (a CPU profile of Courtside's isolate over each round's
 //        recorded part, profile.mjs; needs node --experimental-websocket)
+//        [--perf] (every workerd thread sampled with Linux's perf over the
+//        same part, perf.mjs: the core's and our code's share of the
+//        runtime's CPU; needs perf, from Debian's linux-perf)
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
@@ -36,9 +39,10 @@ import { localDate, localInstant } from "../../scripts/local-time.mjs";
 import { facilityConfig } from "../core/workloads.mjs";
 import { LIMITS } from "../../edge/limits.js";
 import { inBatches, runLoad, sendJson as json } from "./load.mjs";
-import { ADMIN_TOKEN, ROOT, startRuntime } from "./runtime.mjs";
+import { ADMIN_TOKEN, ROOT, runtimePids, startRuntime } from "./runtime.mjs";
 import { socketTransport } from "./socket-load.mjs";
-import { startProfile, summarizeProfile } from "./profile.mjs";
+import { startProfile, summarizeAllocations, summarizeProfile } from "./profile.mjs";
+import { V8_FLAGS, recordPerf, summarizePerf } from "./perf.mjs";
 
 const { values: options } = parseArgs({
   options: {
@@ -55,6 +59,7 @@ const { values: options } = parseArgs({
     var: { type: "string", multiple: true, default: [] },
     "baseline-var": { type: "string", multiple: true, default: [] },
     profile: { type: "boolean", default: false },
+    perf: { type: "boolean", default: false },
   },
 });
 const SOCKETS = options.transport === "ws";
@@ -159,7 +164,9 @@ async function audit(agent, url, result, slotList) {
 }
 
 async function runCourtside() {
-  const runtime = await startRuntime("wrangler.toml", { vars: VARS, inspectorPort: options.profile ? INSPECTOR_PORT : undefined });
+  const runtime = await startRuntime("wrangler.toml", {
+    vars: VARS, inspectorPort: options.profile ? INSPECTOR_PORT : undefined, v8Flags: options.perf ? V8_FLAGS : [],
+  });
   const agent = new Agent({ keepAlive: true, maxSockets: 32 });
   try {
     const configured = await json(agent, runtime.url, "PUT", `/api/facilities/${FACILITY}`, { token: ADMIN_TOKEN, body: config });
@@ -172,15 +179,31 @@ async function runCourtside() {
       await delay(DURATION_MS);
       return profiler.stop();
     });
+    // --perf: the same part, every workerd thread (perf.mjs).
+    const pids = options.perf ? runtimePids() : [];
+    if (options.perf && pids.length !== 1) throw new Error(`--perf: ${pids.length} workerd processes, not one`);
+    const [pid] = pids;
+    const perfFile = join(ROOT, "build/bench", `perf-${SOCKETS ? "ws" : "http"}.data`);
+    const perfed = options.perf
+      ? delay(WARMUP_MS).then(() => recordPerf(pid, perfFile, DURATION_MS))
+      : null;
     const result = await runLoad({
       url: runtime.url, facilityId: FACILITY, slots: slotList, members: clientMembers, runtimeCpuMs: runtime.cpuMs, runtimeWrittenBytes: runtime.writtenBytes,
       durationMs: DURATION_MS, warmupMs: WARMUP_MS, seed: SEED, zipfS: Number(options.zipf), transport: transport(runtime.url, true),
     });
     if (profile) {
-      // The whole profile too, for Chrome's DevTools (Performance, Load profile).
-      const raw = await profile;
-      writeFileSync(join(ROOT, "build/bench", `profile-${SOCKETS ? "ws" : "http"}.cpuprofile`), JSON.stringify(raw));
-      result.profile = summarizeProfile(raw, result.latencyMs.count);
+      // The whole profiles too, for Chrome's DevTools (Performance and Memory, Load profile).
+      const { cpu, allocations } = await profile;
+      writeFileSync(join(ROOT, "build/bench", `profile-${SOCKETS ? "ws" : "http"}.cpuprofile`), JSON.stringify(cpu));
+      writeFileSync(join(ROOT, "build/bench", `profile-${SOCKETS ? "ws" : "http"}.heapprofile`), JSON.stringify(allocations));
+      result.profile = {
+        ...summarizeProfile(cpu, result.latencyMs.count),
+        allocations: summarizeAllocations(allocations, result.latencyMs.count),
+      };
+    }
+    if (perfed) {
+      await perfed;
+      result.perf = summarizePerf(perfFile, pid, result.latencyMs.count);
     }
     // How far D1 trails when the load stops: the effects still in the
     // facility's outbox. A drain that keeps up holds about one run's rows;
@@ -295,6 +318,7 @@ const figures = (r) => ({
   runtimeCpuMsPerRequest: r.runtimeCpuMsPerRequest,
   runtimeBytesWrittenPerRequest: r.runtimeBytesWrittenPerRequest,
   ...(r.profile === undefined ? {} : { profile: r.profile }),
+  ...(r.perf === undefined ? {} : { perf: r.perf }),
 });
 report.rounds = [];
 for (let round = 1; round <= ROUNDS; round++) {
@@ -309,6 +333,15 @@ for (let round = 1; round <= ROUNDS; round++) {
         `the runtime's functions under them ${p.runtimeUnderOurs}, the local runtime's JavaScript ${p.runtimeJs}, ` +
         `other runtime work ${p.program}, garbage collector ${p.gc} (core and our frames ${Math.round(share * 1000) / 10}% of the ` +
         `busy time; runtime CPU ${courtside.runtimeCpuMsPerRequest} ms a ${UNIT.slice(0, -1)} with the profiler)`);
+      const { bytesPerRequest: b, ourShare } = courtside.profile.allocations;
+      console.log(`JavaScript heap allocated, bytes a ${UNIT.slice(0, -1)}: by our code ${b.ours}, by the local runtime's ` +
+        `JavaScript ${b.runtimeJs}, outside JavaScript ${b.outsideJs} (ours ${Math.round(ourShare * 1000) / 10}%)`);
+    }
+    if (courtside.perf) {
+      const { percent: p, coreAndOurCodePercent: share } = courtside.perf;
+      console.log(`perf, % of the runtime's CPU: core ${p.core}, our code ${p.ourCode} (the core and our code ${share}), ` +
+        `our calls into the runtime ${p.ourRuntimeCalls}, the local runtime's JavaScript ${p.runtimeJs} and its calls ` +
+        `${p.runtimeJsCalls}, V8's collector ${p.v8Collector} and compilers ${p.v8Compilers}, the rest of the runtime ${p.runtime}`);
     }
     report.courtside ??= courtside;
     entry.courtside = { ...figures(courtside), auditPassed: courtside.audit.passed };

@@ -11,6 +11,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { Miniflare } from "miniflare";
+import workerd from "workerd"; // its `default`: the binary Miniflare starts
 import { unstable_getMiniflareWorkerOptions, unstable_splitSqlQuery } from "wrangler";
 
 export const ROOT = new URL("../..", import.meta.url).pathname;
@@ -24,13 +25,15 @@ export const WORKER_NAME = "bench";
 // Starts the Worker of `config` (a wrangler.toml path) on a free port.
 // `vars` override its variables; `migrations`: apply the D1 migrations of
 // the config's migrations_dir first; `persist`: the state's directory
-// (default a fresh one); `inspectorPort`: open workerd's inspector there.
+// (default a fresh one); `inspectorPort`: open workerd's inspector there;
+// `v8Flags`: flags for workerd's V8 (workerd-v8-flags.sh).
 // Returns {url, mf, persist, stop({keep})}: keep leaves the state for
 // another runtime to start on.
-export async function startRuntime(config, { vars = {}, migrations = true, persist = null, inspectorPort } = {}) {
+export async function startRuntime(config, { vars = {}, migrations = true, persist = null, inspectorPort, v8Flags = [] } = {}) {
   const configPath = resolve(ROOT, config);
   const { workerOptions, main } = unstable_getMiniflareWorkerOptions(configPath);
   persist ??= mkdtempSync(join(tmpdir(), "courtside-bench-"));
+  const restoreEnv = v8Flags.length > 0 ? withV8FlagsEnv(v8Flags, join(persist, "workerd-config.bin")) : () => {};
   const mf = new Miniflare({
     ...workerOptions,
     name: WORKER_NAME,
@@ -52,7 +55,7 @@ export async function startRuntime(config, { vars = {}, migrations = true, persi
     // for a CPU profile (profile.mjs).
     ...(inspectorPort === undefined ? {} : { inspectorPort }),
   });
-  const url = (await mf.ready).toString().replace(/\/$/, "");
+  const url = (await mf.ready.finally(restoreEnv)).toString().replace(/\/$/, "");
   if (migrations && Object.keys(workerOptions.d1Databases ?? {}).length > 0) await migrate(mf, configPath);
   return {
     url,
@@ -65,6 +68,30 @@ export async function startRuntime(config, { vars = {}, migrations = true, persi
       if (!keep) rmSync(persist, { recursive: true, force: true });
     },
   };
+}
+
+// Points Miniflare at workerd-v8-flags.sh until the returned function is
+// called (Miniflare reads the variable when it starts workerd).
+function withV8FlagsEnv(flags, configFile) {
+  const names = ["MINIFLARE_WORKERD_PATH", "BENCH_WORKERD", "BENCH_V8_FLAGS", "BENCH_WORKERD_CONFIG"];
+  const before = names.map((name) => process.env[name]);
+  Object.assign(process.env, {
+    MINIFLARE_WORKERD_PATH: join(ROOT, "bench/e2e/workerd-v8-flags.sh"),
+    BENCH_WORKERD: workerd.default,
+    BENCH_V8_FLAGS: flags.join(" "),
+    BENCH_WORKERD_CONFIG: configFile,
+  });
+  return () => names.forEach((name, i) => {
+    if (before[i] === undefined) delete process.env[name];
+    else process.env[name] = before[i];
+  });
+}
+
+// The ids of the workerd processes this process started.
+export function runtimePids() {
+  const pids = [];
+  sumOverRuntime((pid) => pids.push(Number(pid)));
+  return pids;
 }
 
 // The CPU time (user and system, ms) the runtime's processes (workerd, the
