@@ -28,13 +28,20 @@
 //   and the kernel (HTTP, RPC plumbing, SQLite's commits, I/O).
 import { execFileSync, spawn } from "node:child_process";
 import { rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 
 // --perf-basic-prof also starts V8's event log, by default a file per isolate
 // in the current directory; here it goes nowhere.
 export const V8_FLAGS = ["--perf-basic-prof", "--interpreted-frames-native-stack", "--no-logfile-per-isolate", "--logfile=/dev/null"];
 const FREQUENCY = 999; // samples a second per thread
+
+// Throws unless Linux's perf can be run.
+export function checkPerf() {
+  try {
+    execFileSync("perf", ["--version"], { stdio: "ignore" });
+  } catch {
+    throw new Error("run.mjs --perf needs Linux's perf (Debian's linux-perf)");
+  }
+}
 
 // Samples process `pid` into `file` for `durationMs`; resolves once perf
 // has written the file.
@@ -44,7 +51,7 @@ export function recordPerf(pid, file, durationMs) {
     stdio: ["ignore", "ignore", "inherit"],
   });
   return new Promise((resolve, reject) => {
-    perf.on("error", (error) => reject(new Error(`perf: ${error.message} (run.mjs --perf needs Linux's perf: apt install linux-perf)`)));
+    perf.on("error", (error) => reject(new Error(`perf: ${error.message}`)));
     perf.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`perf record exited with ${code}`))));
   });
 }
@@ -59,7 +66,7 @@ export function summarizePerf(file, pid, requests) {
     maxBuffer: 1 << 30,
     stdio: ["ignore", "pipe", "ignore"],
   });
-  rmSync(join(tmpdir(), `perf-${pid}.map`), { force: true });
+  rmSync(`/tmp/perf-${pid}.map`, { force: true }); // where V8 writes it and perf reads it
   const totals = { core: 0, ourCode: 0, ourRuntimeCalls: 0, runtimeJs: 0, runtimeJsCalls: 0, v8Collector: 0, v8Compilers: 0, runtime: 0 };
   const ours = new Map(); // "category function file:line" -> samples
   let samples = 0;

@@ -42,7 +42,7 @@ import { inBatches, runLoad, sendJson as json } from "./load.mjs";
 import { ADMIN_TOKEN, ROOT, runtimePids, startRuntime } from "./runtime.mjs";
 import { socketTransport } from "./socket-load.mjs";
 import { startProfile, summarizeAllocations, summarizeProfile } from "./profile.mjs";
-import { V8_FLAGS, recordPerf, summarizePerf } from "./perf.mjs";
+import { V8_FLAGS, checkPerf, recordPerf, summarizePerf } from "./perf.mjs";
 
 const { values: options } = parseArgs({
   options: {
@@ -67,6 +67,10 @@ const SOCKETS = options.transport === "ws";
 // part (profile.mjs), through workerd's inspector on this port.
 const INSPECTOR_PORT = 9339;
 if (options.profile && globalThis.WebSocket === undefined) throw new Error("--profile needs node --experimental-websocket on Node 20");
+// Each disturbs the other: V8's flags for perf hide the core from the
+// inspector's profile.
+if (options.perf && options.profile) throw new Error("--perf and --profile go in separate runs");
+if (options.perf) checkPerf();
 if (!SOCKETS && options.transport !== "http") throw new Error(`--transport is http or ws, not ${options.transport}`);
 const CLIENTS = Number(options.clients);
 const DURATION_MS = Number(options.duration) * 1000;
@@ -187,6 +191,7 @@ async function runCourtside() {
     const perfed = options.perf
       ? delay(WARMUP_MS).then(() => recordPerf(pid, perfFile, DURATION_MS))
       : null;
+    perfed?.catch(() => {}); // a failure is thrown where it is awaited, after the load
     const result = await runLoad({
       url: runtime.url, facilityId: FACILITY, slots: slotList, members: clientMembers, runtimeCpuMs: runtime.cpuMs, runtimeWrittenBytes: runtime.writtenBytes,
       durationMs: DURATION_MS, warmupMs: WARMUP_MS, seed: SEED, zipfS: Number(options.zipf), transport: transport(runtime.url, true),

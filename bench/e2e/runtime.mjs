@@ -34,28 +34,34 @@ export async function startRuntime(config, { vars = {}, migrations = true, persi
   const { workerOptions, main } = unstable_getMiniflareWorkerOptions(configPath);
   persist ??= mkdtempSync(join(tmpdir(), "courtside-bench-"));
   const restoreEnv = v8Flags.length > 0 ? withV8FlagsEnv(v8Flags, join(persist, "workerd-config.bin")) : () => {};
-  const mf = new Miniflare({
-    ...workerOptions,
-    name: WORKER_NAME,
-    modules: true,
-    scriptPath: main,
-    modulesRoot: ROOT,
-    // wrangler bundles everything else with esbuild; unbundled, the other
-    // source files are ES modules.
-    modulesRules: [...workerOptions.modulesRules, { type: "ESModule", include: ["**/*.js", "**/*.mjs"] }],
-    bindings: { ...workerOptions.bindings, ENVIRONMENT: "development", ADMIN_TOKEN, SESSION_SECRET, ...vars },
-    host: "127.0.0.1",
-    port: 0,
-    durableObjectsPersist: join(persist, "do"),
-    d1Persist: join(persist, "d1"),
-    kvPersist: join(persist, "kv"),
-    // Stray console output would cost time in the measurement.
-    verbose: false,
-    // `inspectorPort` (run.mjs --profile) opens workerd's inspector there,
-    // for a CPU profile (profile.mjs).
-    ...(inspectorPort === undefined ? {} : { inspectorPort }),
-  });
-  const url = (await mf.ready.finally(restoreEnv)).toString().replace(/\/$/, "");
+  let mf;
+  let url;
+  try {
+    mf = new Miniflare({
+      ...workerOptions,
+      name: WORKER_NAME,
+      modules: true,
+      scriptPath: main,
+      modulesRoot: ROOT,
+      // wrangler bundles everything else with esbuild; unbundled, the other
+      // source files are ES modules.
+      modulesRules: [...workerOptions.modulesRules, { type: "ESModule", include: ["**/*.js", "**/*.mjs"] }],
+      bindings: { ...workerOptions.bindings, ENVIRONMENT: "development", ADMIN_TOKEN, SESSION_SECRET, ...vars },
+      host: "127.0.0.1",
+      port: 0,
+      durableObjectsPersist: join(persist, "do"),
+      d1Persist: join(persist, "d1"),
+      kvPersist: join(persist, "kv"),
+      // Stray console output would cost time in the measurement.
+      verbose: false,
+      // `inspectorPort` (run.mjs --profile) opens workerd's inspector there,
+      // for a CPU profile (profile.mjs).
+      ...(inspectorPort === undefined ? {} : { inspectorPort }),
+    });
+    url = (await mf.ready).toString().replace(/\/$/, "");
+  } finally {
+    restoreEnv(); // Miniflare has started workerd by now
+  }
   if (migrations && Object.keys(workerOptions.d1Databases ?? {}).length > 0) await migrate(mf, configPath);
   return {
     url,
@@ -77,7 +83,7 @@ function withV8FlagsEnv(flags, configFile) {
   const before = names.map((name) => process.env[name]);
   Object.assign(process.env, {
     MINIFLARE_WORKERD_PATH: join(ROOT, "bench/e2e/workerd-v8-flags.sh"),
-    BENCH_WORKERD: workerd.default,
+    BENCH_WORKERD: process.env.MINIFLARE_WORKERD_PATH ?? workerd.default,
     BENCH_V8_FLAGS: flags.join(" "),
     BENCH_WORKERD_CONFIG: configFile,
   });
