@@ -19,6 +19,9 @@ export class Sockets {
   #ctx;
   #limits;
   #rates = new WeakMap(); // socket → RateLimiter, while the object is awake
+  // socket → its state (frozen), while the object is awake: the attachment
+  // is read once after a wake-up, not on every message.
+  #states = new WeakMap();
   // Who hears of what, from the sockets' states, built on the first
   // broadcast after the object woke: {all: sockets of scope all, days: day
   // → sockets of scope day watching it, dayOf: socket → its day or null}.
@@ -47,17 +50,22 @@ export class Sockets {
   accept(state) {
     const { 0: client, 1: server } = new WebSocketPair();
     this.#ctx.acceptWebSocket(server);
-    server.serializeAttachment(state);
+    this.#keep(server, state);
     if (this.#audience !== null) this.#join(server, state);
     return { client, server };
   }
 
   state(ws) {
-    return ws.deserializeAttachment() ?? {};
+    let state = this.#states.get(ws);
+    if (state === undefined) {
+      state = Object.freeze(ws.deserializeAttachment() ?? {});
+      this.#states.set(ws, state);
+    }
+    return state;
   }
 
   setState(ws, state) {
-    ws.serializeAttachment(state);
+    this.#keep(ws, state);
     if (this.#audience !== null) {
       this.#leave(ws);
       this.#join(ws, state);
@@ -66,7 +74,14 @@ export class Sockets {
 
   // A socket closed: it hears of nothing more.
   forget(ws) {
+    this.#states.delete(ws);
     if (this.#audience !== null) this.#leave(ws);
+  }
+
+  // The attachment survives hibernation; the copy kept here does not.
+  #keep(ws, state) {
+    ws.serializeAttachment(state);
+    this.#states.set(ws, Object.freeze({ ...state }));
   }
 
   send(ws, value) {

@@ -92,6 +92,15 @@ test("a socket with scope=day hears only of its day's changes, and of the facili
   await hold(NEXT_DAY, "court-3");
   assert.deepEqual(await thisDay.next(), await nextDay.next(), "after the sync, only the next day's change");
   assert.deepEqual(thisDay.pending(), [], "nothing else");
+
+  // A rebuild from D1 sends every socket the state of the day it watches
+  // now: the synced socket its new day, not the one it connected with.
+  const staff = await stack.as("scope-desk", { role: "staff", facilities: [facilityId] });
+  const rebuilt = await staff.post("/api/realtime/sync", { facilityId });
+  assert.equal(rebuilt.status, 200, JSON.stringify(rebuilt.body));
+  assert.equal((await thisDay.nextOfType("initial_state")).availability.date, NEXT_DAY, "the day it synced to");
+  assert.equal((await nextDay.nextOfType("initial_state")).availability.date, NEXT_DAY);
+  assert.equal((await everything.nextOfType("initial_state")).availability.date, DATE);
   for (const socket of [everything, thisDay, nextDay]) socket.close();
 });
 
