@@ -42,7 +42,6 @@ const SOCKET_ACTIONS = new Set([
 ]);
 const SNAPSHOT_EVERY = 1000; // logged commands; env SNAPSHOT_EVERY
 const CLOCK_OFFSET_KEY = "debugClockOffsetMs"; // DEVELOPMENT ONLY (setClockOffset)
-const encoder = new TextEncoder();
 
 const failure = (status, error, message) => ({ status, reply: { success: false, error, message } });
 const RESTORED = failure(500, "internal", "the facility hit an internal error and was restored; the request was not applied");
@@ -441,8 +440,8 @@ export class FacilityObject extends DurableObject {
       return;
     }
     const { action, ...fields } = command;
-    const body = encoder.encode(JSON.stringify(fields));
-    reply(await this.onRequest(action, { facilityId: state.facilityId }, body, { memberId: state.memberId, role: state.role }));
+    const args = JSON.stringify(fields); // JSON text: encodeCommand encodes the command in one go
+    reply(await this.onRequest(action, { facilityId: state.facilityId }, args, { memberId: state.memberId, role: state.role }));
   }
 
   // ---- the outbox drain and the alarm ----
@@ -481,8 +480,8 @@ export class FacilityObject extends DurableObject {
   async #arm() {
     if (this.env.ENVIRONMENT === "development" && this.env.ALARMS === "off") return;
     const deadline = this.#deadline === null ? null : this.#deadline - this.#clockOffsetMs;
-    const times = [deadline, this.#drain.due].filter((time) => time !== null);
-    const due = times.length === 0 ? null : Math.min(...times);
+    const drain = this.#drain.due;
+    const due = deadline === null ? drain : drain === null ? deadline : Math.min(deadline, drain);
     if (due === this.#alarm) return;
     this.#alarm = due;
     if (due === null) await this.ctx.storage.deleteAlarm();
