@@ -42,6 +42,7 @@ const SOCKET_ACTIONS = new Set([
 ]);
 const SNAPSHOT_EVERY = 1000; // logged commands; env SNAPSHOT_EVERY
 const CLOCK_OFFSET_KEY = "debugClockOffsetMs"; // DEVELOPMENT ONLY (setClockOffset)
+const encoder = new TextEncoder();
 
 const failure = (status, error, message) => ({ status, reply: { success: false, error, message } });
 const RESTORED = failure(500, "internal", "the facility hit an internal error and was restored; the request was not applied");
@@ -440,8 +441,8 @@ export class FacilityObject extends DurableObject {
       return;
     }
     const { action, ...fields } = command;
-    const args = JSON.stringify(fields); // JSON text: encodeCommand encodes the command in one go
-    reply(await this.onRequest(action, { facilityId: state.facilityId }, args, { memberId: state.memberId, role: state.role }));
+    const body = encoder.encode(JSON.stringify(fields));
+    reply(await this.onRequest(action, { facilityId: state.facilityId }, body, { memberId: state.memberId, role: state.role }));
   }
 
   // ---- the outbox drain and the alarm ----

@@ -11,13 +11,9 @@ const EMPTY_ARGS = encoder.encode("{}");
 // The envelope `{"op","now","newId","actor","params","args"}` with the
 // client's raw body bytes spliced in as `args`, last, untouched: the core
 // validates them itself (invalid UTF-8 and duplicate keys included).
-// `args` may also be JSON text (a socket command's fields, which the edge
-// parsed and wrote again): the whole command is then encoded at once.
 // Undefined fields are left out; an empty body is `{}`.
 export function encodeCommand({ op, now, newId, actor, params }, args = EMPTY_ARGS) {
-  const headText = `${JSON.stringify({ op, now, newId, actor, params }).slice(0, -1)},"args":`;
-  if (typeof args === "string") return encoder.encode(`${headText}${args.length > 0 ? args : "{}"}}`);
-  const head = encoder.encode(headText);
+  const head = encoder.encode(`${JSON.stringify({ op, now, newId, actor, params }).slice(0, -1)},"args":`);
   const body = args.length > 0 ? args : EMPTY_ARGS;
   const command = new Uint8Array(head.length + body.length + 1);
   command.set(head);

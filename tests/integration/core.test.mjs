@@ -62,13 +62,6 @@ test("encodeCommand splices the raw body in as the last field", () => {
   assert.deepEqual(encodeCommand({ op: "tick", now: 5 }, new Uint8Array(0)), encoder.encode('{"op":"tick","now":5,"args":{}}'));
 });
 
-test("encodeCommand takes the arguments as JSON text too, with the same bytes", () => {
-  const envelope = { op: "attempt", now: 5, newId: "f_1", actor: { memberId: "m-1", role: "member" }, params: { facilityId: "f" } };
-  const args = JSON.stringify({ courtId: "c-1", note: "é" });
-  assert.deepEqual(encodeCommand(envelope, args), encodeCommand(envelope, encoder.encode(args)));
-  assert.deepEqual(encodeCommand({ op: "tick", now: 5 }, ""), encoder.encode('{"op":"tick","now":5,"args":{}}'));
-});
-
 for (const [path, module] of MODULES) {
   test(`${path}: a trap breaks that instance only`, () => {
     const core = new Core(module);
