@@ -1,7 +1,8 @@
 // sockets.js: a facility object's WebSockets, through the hibernation API
 // (ctx.acceptWebSocket), so idle watchers cost nothing. Owns accepting a
 // socket with its state (serializeAttachment: who is connected and which
-// day they watch, and whether they hear of that day only), the edge's
+// day they watch, and whether they hear of that day only; a copy is kept
+// while the object is awake, so a message does not read it again), the edge's
 // limits on incoming messages (size, rate) with their close codes, the
 // ping/pong auto-response and sending JSON frames, each change to the
 // sockets that hear of it. docs/REALTIME.md describes the protocol.
