@@ -73,6 +73,7 @@ async function main() {
   live.start();
   $("board-date").textContent = longDate(picker.value);
   await refreshMine();
+  await loadReturnedReservation();
 }
 
 // The facility of /f/{facilityId}; at / the first the directory lists.
@@ -324,6 +325,23 @@ function showMessage(text) {
   const alert = $("alert");
   alert.hidden = false;
   $("alert-text").textContent = text;
+}
+
+// Back from Stripe's page (?payment=...&reservationId=R): the reservation
+// as the facility has it now, so the board shows it as the member's at
+// once; My bookings reads the shared projection, which may not have the
+// payment's confirmation yet. A reservation that is not the member's (a
+// link from someone else) is left out quietly.
+async function loadReturnedReservation() {
+  const params = new URLSearchParams(location.search);
+  const reservationId = params.get("reservationId");
+  if (params.get("payment") === null || reservationId === null || session.memberId === null) return;
+  try {
+    const { reservation } = await api.get(`/api/reservations/${encodeURIComponent(reservationId)}`);
+    if (reservation.facilityId === facility.facilityId && reservation.memberId === session.memberId) remember(reservation);
+  } catch (error) {
+    if (error.status < 400 || error.status >= 500) showError(error);
+  }
 }
 
 // Back from Stripe's page (?payment=success|cancelled): what happens next.

@@ -4,7 +4,9 @@
 // the core), holds a slot, sees the price the core fixed, presses
 // Pay and lands on the Checkout URL (answered here by a stub page); Stripe's
 // signed webhook then books the court, and the board shows it as the
-// member's, live; coming back with ?payment=success says what happens next.
+// member's, live; coming back with ?payment=success says what happens next
+// and shows the reservation as the facility has it, even before the shared
+// projection does.
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { after, before, test } from "node:test";
@@ -86,4 +88,46 @@ test("Pay: the price shown is the amount charged; the webhook books the court", 
   assert.deepEqual(fake.problems, []);
   assert.deepEqual(problems, []);
   await context.close();
+});
+
+test("Back from Checkout: the paid reservation shows as the member's before the shared projection has it", async () => {
+  // Here D1 never hears of it (OUTBOX_DRAIN=off, development only), so My
+  // bookings cannot show it: only the facility's own answer can.
+  const lagging = await Stack.start({ vars: { OUTBOX_DRAIN: "off" } });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  try {
+    const facilityId = "paylag";
+    await lagging.configure(facilityId);
+    const member = await lagging.as("member-lag");
+    const times = { courtId: "court-1", startTime: at("18:00"), endTime: at("19:00") };
+    const held = await member.post("/api/realtime/attempt", { facilityId, ...times, memberId: "member-lag" });
+    assert.equal(held.status, 200, JSON.stringify(held.body));
+    const { reservationId } = held.body;
+    const confirmed = await member.post("/api/realtime/confirm", { facilityId, reservationId });
+    assert.equal(confirmed.status, 200, JSON.stringify(confirmed.body));
+
+    const page = await context.newPage();
+    const problems = [];
+    page.on("pageerror", (error) => problems.push(error.message));
+    await page.goto(`${lagging.url}/f/${facilityId}?date=${DATE}`);
+    await page.getByLabel("Member id").fill("member-lag");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.waitForSelector("#signed-in:not([hidden])", { timeout: WAIT_MS });
+    const slot = `button.slot[data-court="court-1"][data-start="${times.startTime}"]`;
+    await page.waitForSelector(`${slot}[data-state="booked"]`, { timeout: WAIT_MS }); // not known as the member's yet
+
+    await page.goto(`${lagging.url}/f/${facilityId}?date=${DATE}&payment=success&reservationId=${reservationId}`);
+    await page.waitForSelector(`${slot}[data-state="yours"]`, { timeout: WAIT_MS });
+    assert.match(await page.locator("#alert-text").textContent(), /Payment received/);
+    // A link to someone else's reservation changes nothing and says nothing.
+    const other = await lagging.as("member-other");
+    const theirs = await other.post("/api/realtime/attempt", { facilityId, ...times, courtId: "court-2", memberId: "member-other" });
+    assert.equal(theirs.status, 200, JSON.stringify(theirs.body));
+    await page.goto(`${lagging.url}/f/${facilityId}?date=${DATE}&payment=success&reservationId=${theirs.body.reservationId}`);
+    await page.waitForSelector(`button.slot[data-court="court-2"][data-start="${times.startTime}"][data-state="held"]`, { timeout: WAIT_MS });
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+    await lagging.stop();
+  }
 });
