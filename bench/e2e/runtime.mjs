@@ -95,9 +95,7 @@ function withV8FlagsEnv(flags, configFile) {
 
 // The ids of the workerd processes this process started.
 export function runtimePids() {
-  const pids = [];
-  sumOverRuntime((pid) => pids.push(Number(pid)));
-  return pids;
+  return (runtimeProcesses() ?? []).map(({ pid }) => Number(pid));
 }
 
 // The CPU time (user and system, ms) the runtime's processes (workerd, the
@@ -114,25 +112,42 @@ export function runtimeWrittenBytes() {
   return sumOverRuntime((pid) => Number(/^wchar: (\d+)$/m.exec(readFileSync(`/proc/${pid}/io`, "utf8"))?.[1] ?? 0));
 }
 
-// `value(pid, fields)` summed over the workerd processes this process
-// started (`fields`: fields 3.. of /proc/PID/stat, proc(5)); null where
-// /proc cannot be read.
+// `value(pid, fields)` summed over runtimeProcesses(); null where /proc
+// cannot be read.
 function sumOverRuntime(value) {
-  try {
-    let total = 0;
-    for (const pid of readdirSync("/proc").filter((name) => /^\d+$/.test(name))) {
-      try {
-        const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-        const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-        if (Number(fields[1]) === process.pid && stat.includes("(workerd)")) total += value(pid, fields);
-      } catch {
-        continue; // gone meanwhile
-      }
+  const processes = runtimeProcesses();
+  if (processes === null) return null;
+  let total = 0;
+  for (const { pid, fields } of processes) {
+    try {
+      total += value(pid, fields);
+    } catch {
+      // gone meanwhile
     }
-    return total;
+  }
+  return total;
+}
+
+// The workerd processes this process started, [{pid, fields}] (`fields`:
+// fields 3.. of /proc/PID/stat, proc(5)); null where /proc cannot be read.
+function runtimeProcesses() {
+  let pids;
+  try {
+    pids = readdirSync("/proc").filter((name) => /^\d+$/.test(name));
   } catch {
     return null;
   }
+  const found = [];
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      if (Number(fields[1]) === process.pid && stat.includes("(workerd)")) found.push({ pid, fields });
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return found;
 }
 
 const CLOCK_TICKS_PER_SECOND = 100; // USER_HZ on Linux
