@@ -28,6 +28,7 @@
 //   and the kernel (HTTP, RPC plumbing, SQLite's commits, I/O).
 import { execFileSync, spawn } from "node:child_process";
 import { rmSync } from "node:fs";
+import { isOurSource } from "./profile.mjs";
 
 // --perf-basic-prof also starts V8's event log, by default a file per isolate
 // in the current directory; here it goes nowhere.
@@ -109,7 +110,7 @@ function frames(block) {
 
 const isWasm = (frame) => frame.symbol.includes("wasm-function[");
 const isJs = (frame) => frame.symbol.startsWith("JS:") && !isWasm(frame);
-const isOurs = (frame) => /\s(edge|glue)\/[^\s/]+\.m?js:\d+/.test(frame.symbol);
+const isOurs = (frame) => isOurSource(frame.symbol);
 const isV8 = (frame) => /^(v8::|Builtins?_|Builtin:|tcmalloc::|__mem|operator new|operator delete|JS:)/.test(frame.symbol);
 const V8_COLLECTOR = /v8::internal::(Heap|Scavenger|MarkCompact|ConcurrentMarking|Sweeper|MinorMark|Marking|GC|.*Evacuat)|cppgc::/;
 const V8_COMPILERS = /v8::internal::(compiler::|maglev::|turboshaft::|wasm::|OptimizingCompile|Compiler|Parser|baseline::)/;

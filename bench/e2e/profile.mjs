@@ -8,10 +8,12 @@
 // frames of their own under ours (`transactionSync`, `Response`, `fetch`);
 // the local runtime's own JavaScript (Miniflare's and the D1 binding's code
 // in this isolate); the rest of the runtime's work on the isolate's thread
-// ("(program)"); and the garbage collector. The profiler's sampling slows
-// the isolate (about a fifth more runtime CPU a request here), so the
-// shares say more than the absolute figures. run.mjs --profile uses it;
-// docs/PERFORMANCE.md explains the figures.
+// ("(program)"); and the garbage collector. It also samples the
+// JavaScript heap's allocations and sorts their bytes by who made them
+// (summarizeAllocations). The profiler's sampling slows the isolate
+// (about a fifth more runtime CPU a request here), so the shares say more
+// than the absolute figures. run.mjs --profile uses it; docs/PERFORMANCE.md
+// explains the figures.
 
 import { WORKER_NAME } from "./runtime.mjs";
 
@@ -69,7 +71,9 @@ export async function startProfile(port) {
   };
 }
 
-const isOurs = (url) => /(^|\/)(edge|glue)\/[^/]+\.m?js$/.test(url);
+// Whether a frame's source (a profile's url, or perf's symbol with its
+// file:line:column last) is ours: a file of edge/ or glue/. perf.mjs too.
+export const isOurSource = (text) => /(^|[\s/])(edge|glue)\/[^\s/]+\.m?js(:\d+)*$/.test(text);
 
 // Whose a node's self time is (see the top of the file).
 function category(node, ourCaller) {
@@ -78,7 +82,7 @@ function category(node, ourCaller) {
   if (functionName === "(program)" || functionName === "(root)") return "program";
   if (functionName === "(garbage collector)") return "gc";
   if (url.startsWith("wasm://")) return "core";
-  if (isOurs(url)) return "ourFrames";
+  if (isOurSource(url)) return "ourFrames";
   if (url === "") return ourCaller ? "runtimeUnderOurs" : "runtimeJs";
   return "runtimeJs";
 }
@@ -92,7 +96,7 @@ export function summarizeProfile(profile, requests) {
   const ourCaller = new Map();
   const visit = (node, under) => {
     ourCaller.set(node.id, under);
-    const mine = isOurs(node.callFrame.url) || node.callFrame.url.startsWith("wasm://");
+    const mine = isOurSource(node.callFrame.url) || node.callFrame.url.startsWith("wasm://");
     for (const child of node.children ?? []) visit(byId.get(child), under || mine);
   };
   visit(profile.nodes.find((node) => node.callFrame.functionName === "(root)") ?? profile.nodes[0], false);
@@ -132,7 +136,7 @@ export function summarizeAllocations(profile, requests) {
   const bytes = { ours: 0, runtimeJs: 0, outsideJs: 0 };
   const visit = (node, owner) => {
     const { url } = node.callFrame;
-    const here = url === "" ? owner : isOurs(url) ? "ours" : "runtimeJs";
+    const here = url === "" ? owner : isOurSource(url) ? "ours" : "runtimeJs";
     bytes[here] += node.selfSize;
     for (const child of node.children ?? []) visit(child, here);
   };
