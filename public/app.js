@@ -340,7 +340,7 @@ async function loadReturnedReservation() {
     const { reservation } = await api.get(`/api/reservations/${encodeURIComponent(reservationId)}`);
     if (reservation.facilityId === facility.facilityId && reservation.memberId === session.memberId) remember(reservation);
   } catch (error) {
-    if (error.status < 400 || error.status >= 500) showError(error);
+    if (!(error.status >= 400 && error.status < 500)) showError(error); // a refusal means not ours: quiet
   }
 }
 

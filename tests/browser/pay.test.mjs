@@ -119,7 +119,7 @@ test("Back from Checkout: the paid reservation shows as the member's before the 
     await page.goto(`${lagging.url}/f/${facilityId}?date=${DATE}&payment=success&reservationId=${reservationId}`);
     await page.waitForSelector(`${slot}[data-state="yours"]`, { timeout: WAIT_MS });
     assert.match(await page.locator("#alert-text").textContent(), /Payment received/);
-    // A link to someone else's reservation changes nothing and says nothing.
+    // A link to someone else's reservation changes nothing and raises no error.
     const other = await lagging.as("member-other");
     const theirs = await other.post("/api/realtime/attempt", { facilityId, ...times, courtId: "court-2", memberId: "member-other" });
     assert.equal(theirs.status, 200, JSON.stringify(theirs.body));
